@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FilmSheetsConfig(AppConfig):
+    name = "filmsheets"
+    verbose_name = "Film technical sheets"

@@ -1,0 +1,232 @@
+"""The film index and the technical data sheet of each film."""
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.text import slugify
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from filmsheets.blocks import FilmSheetStreamBlock
+from filmsheets.validators import validate_film_year
+
+
+class FilmRole(models.Model):
+    """What the owner did on a film: BTS video unit, backstage photographer, scene photographer."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "role on set"
+        verbose_name_plural = "roles on set"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+register_snippet(FilmRole)
+
+
+class FilmIndexPage(Page):
+    """The published film sheets, newest first, filterable by role and year."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    sheets_per_page = 12
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["filmsheets.FilmSheetPage"]
+    max_count_per_parent = 1
+    template = "filmsheets/film_index_page.html"
+
+    class Meta:
+        verbose_name = "film index"
+
+    def film_sheets(self, request):
+        """The film sheets this request may see, newest first."""
+        from gallery.privacy import visible_pages
+
+        sheets = (
+            FilmSheetPage.objects.child_of(self)
+            .live()
+            .select_related("key_image")
+            .prefetch_related("roles", "key_image__renditions")
+            .order_by("-year", "title")
+        )
+        return visible_pages(request, sheets)
+
+    def get_filters(self, request, sheets):
+        """The role and year asked for, ignoring values that make no sense."""
+        roles = {role.slug: role for role in FilmRole.objects.all()}
+        role = roles.get(request.GET.get("role", ""))
+        years = sorted({sheet.year for sheet in sheets if sheet.year}, reverse=True)
+        year = request.GET.get("year", "")
+        year = int(year) if year.isdigit() and int(year) in years else None
+        return {"roles": list(roles.values()), "role": role, "years": years, "year": year}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        sheets = self.film_sheets(request)
+        filters = self.get_filters(request, sheets)
+        if filters["role"]:
+            sheets = [s for s in sheets if filters["role"] in s.roles.all()]
+        if filters["year"]:
+            sheets = [s for s in sheets if s.year == filters["year"]]
+        paginator = Paginator(sheets, self.sheets_per_page)
+        try:
+            page = paginator.page(request.GET.get("page", 1))
+        except (PageNotAnInteger, EmptyPage):
+            page = paginator.page(1)
+        context.update(filters=filters, sheets=page, paginator=paginator)
+        return context
+
+
+class FilmSheetPage(Page):
+    """The technical data sheet of one film the owner worked on."""
+
+    original_title = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(validators=[validate_film_year])
+    director = models.CharField(max_length=200)
+    production_company = models.CharField(max_length=200, blank=True)
+    distributor = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=120, blank=True)
+    genre = models.CharField(max_length=120, blank=True)
+    runtime_minutes = models.PositiveSmallIntegerField(
+        "runtime (minutes)", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    crew_size = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="People on the crew."
+    )
+    shooting_period = models.CharField(
+        max_length=120, blank=True, help_text="E.g. “October to December 2018”."
+    )
+    locations = models.CharField(max_length=300, blank=True)
+    composer = models.CharField(max_length=200, blank=True)
+    roles = ParentalManyToManyField(
+        FilmRole, related_name="film_sheets", help_text="What you did on this film."
+    )
+    official_site_url = models.URLField("official site", blank=True)
+    trailer_url = models.URLField("trailer", blank=True)
+    imdb_url = models.URLField("IMDb", blank=True)
+    watch_url = models.URLField("where to watch", blank=True)
+    key_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    synopsis = RichTextField(blank=True, features=["bold", "italic", "link"])
+    body = StreamField(FilmSheetStreamBlock(), blank=True, use_json_field=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("original_title"),
+                FieldRowPanel([FieldPanel("year"), FieldPanel("runtime_minutes")]),
+                FieldPanel("director"),
+                FieldRowPanel([FieldPanel("production_company"), FieldPanel("distributor")]),
+                FieldRowPanel([FieldPanel("country"), FieldPanel("genre")]),
+                FieldPanel("composer"),
+            ],
+            heading="The film",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("roles", widget=forms.CheckboxSelectMultiple),
+                FieldRowPanel([FieldPanel("crew_size"), FieldPanel("shooting_period")]),
+                FieldPanel("locations"),
+            ],
+            heading="On set",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("official_site_url"),
+                FieldPanel("trailer_url"),
+                FieldPanel("imdb_url"),
+                FieldPanel("watch_url"),
+            ],
+            heading="Links",
+        ),
+        FieldPanel("key_image"),
+        FieldPanel("synopsis"),
+        FieldPanel("body"),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("original_title"),
+        index.SearchField("director"),
+        index.SearchField("synopsis"),
+        index.SearchField("body"),
+        index.FilterField("year"),
+    ]
+
+    parent_page_types = ["filmsheets.FilmIndexPage"]
+    subpage_types = []
+    template = "filmsheets/film_sheet_page.html"
+
+    class Meta:
+        verbose_name = "film sheet"
+
+    def external_links(self):
+        """The film's links that are filled in, with the label a visitor reads."""
+        links = [
+            ("Official site", self.official_site_url),
+            ("Trailer", self.trailer_url),
+            ("IMDb", self.imdb_url),
+            ("Where to watch", self.watch_url),
+        ]
+        return [{"label": label, "url": url} for label, url in links if url]
+
+    def technical_data(self):
+        """The filled-in facts of the sheet as (label, value) pairs, in reading order."""
+        facts = [
+            ("Original title", self.original_title),
+            ("Year", self.year),
+            ("Director", self.director),
+            ("Production", self.production_company),
+            ("Distribution", self.distributor),
+            ("Country", self.country),
+            ("Genre", self.genre),
+            ("Runtime", f"{self.runtime_minutes} min" if self.runtime_minutes else ""),
+            ("Music", self.composer),
+            ("Crew", f"{self.crew_size} people" if self.crew_size else ""),
+            ("Shooting", self.shooting_period),
+            ("Locations", self.locations),
+        ]
+        return [(label, value) for label, value in facts if value]
+
+    def rendition_needs(self):
+        from gallery.renditions import images_in
+
+        needs = images_in(self.body)
+        if self.key_image:
+            needs.append((self.key_image, ("hero", "card", "social")))
+        return needs
+
+    def get_context(self, request, *args, **kwargs):
+        from gallery.privacy import visible_pages
+        from gallery.renditions import prefetch_stream_renditions
+
+        context = super().get_context(request, *args, **kwargs)
+        prefetch_stream_renditions(self.body, extra_images=[self.key_image])
+        context["showreels"] = visible_pages(request, self.showreels.live())
+        return context

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class GalleryConfig(AppConfig):
+    name = "gallery"
+    verbose_name = "Gallery and private showreels"
+
+    def ready(self):
+        from gallery import signals  # noqa: F401

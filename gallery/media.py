@@ -1,0 +1,123 @@
+"""Which object a media file belongs to, and streaming it with HTTP Range."""
+
+import mimetypes
+import os
+import re
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK = 64 * 1024
+
+
+def clean_media_path(path):
+    """A storage-relative path, or None for anything that tries to leave MEDIA_ROOT."""
+    if not path or "\x00" in path or "\\" in path:
+        return None
+    parts = PurePosixPath(path).parts
+    if not parts or any(part in ("..", ".", "") for part in parts) or path.startswith("/"):
+        return None
+    return "/".join(parts)
+
+
+def owner_of(path):
+    """The library object a media file belongs to: an image, a video or a document."""
+    from gallery.models import Video
+
+    Image = get_image_model()
+    Rendition = Image.get_rendition_model()
+    if path.startswith("original_images/"):
+        return Image.objects.filter(file=path).first()
+    if path.startswith("images/"):
+        rendition = Rendition.objects.filter(file=path).select_related("image").first()
+        return rendition.image if rendition else None
+    if path.startswith("videos/"):
+        return Video.objects.filter(file=path).first()
+    if path.startswith("documents/"):
+        return get_document_model().objects.filter(file=path).first()
+    return None
+
+
+def _range(header, size):
+    """(start, end) inclusive for a single satisfiable byte range, None for none, False if bad."""
+    match = RANGE_RE.match(header.strip()) if header else None
+    if not match:
+        return None
+    first, last = match.groups()
+    if first == "" and last == "":
+        return False
+    if first == "":
+        length = int(last)
+        if length == 0:
+            return False
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return False
+    return start, end
+
+
+class _RangeFile:
+    """An iterator over part of an open file."""
+
+    def __init__(self, handle, start, length):
+        self.handle, self.remaining = handle, length
+        handle.seek(start)
+
+    def __iter__(self):
+        while self.remaining > 0:
+            data = self.handle.read(min(CHUNK, self.remaining))
+            if not data:
+                break
+            self.remaining -= len(data)
+            yield data
+
+    def close(self):
+        self.handle.close()
+
+
+def file_response(request, path, cache_control):
+    """Stream a stored file (or hand it to the web server), honouring a Range header."""
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    method = settings.MEDIA_SERVE_METHOD
+    if method != "django":
+        response = HttpResponse(content_type=content_type)
+        if method == "nginx":
+            response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + path
+        else:
+            response["X-Sendfile"] = os.path.join(settings.MEDIA_ROOT, path)
+        response["Cache-Control"] = cache_control
+        return response
+
+    try:
+        size = default_storage.size(path)
+        handle = default_storage.open(path, "rb")
+    except (FileNotFoundError, OSError):
+        return None
+    byte_range = _range(request.META.get("HTTP_RANGE", ""), size)
+    if byte_range is False:
+        handle.close()
+        response = HttpResponse(status=416, content_type="text/plain")
+        response.content = b"The requested byte range is outside the file."
+        response["Content-Range"] = f"bytes */{size}"
+    elif byte_range:
+        start, end = byte_range
+        length = end - start + 1
+        response = StreamingHttpResponse(
+            _RangeFile(handle, start, length), content_type=content_type, status=206
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(length)
+    else:
+        response = FileResponse(handle, content_type=content_type)
+        response["Content-Length"] = str(size)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = cache_control
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,243 @@
+"""The one privacy check: may this request see this page, and the media on it?
+
+Every public surface (page serving, listings, menus, search, sitemap, structured data,
+media files) asks here and nowhere else. A page is private when it or an ancestor carries a
+Wagtail view restriction (https://docs.wagtail.org/en/stable/advanced_topics/privacy.html).
+A password restriction opens for a request whose session holds a grant that is still true
+*now*: an access pass that is neither revoked nor expired and covers the page, or Wagtail's
+shared password as it is now (when allowed by SHOWREEL_ALLOW_SHARED_PASSWORD). Grants are
+checked on every request, so revoking, expiry, a password change or a removed restriction
+take effect on the very next request of every session.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from wagtail.models import Page, PageViewRestriction
+
+SESSION_KEY = "showreel_grants"
+_CACHE_ATTR = "_privacy_cache"
+
+
+def is_editor(request):
+    """People who can use the admin see every page, as Wagtail's preview does."""
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+
+
+def password_fingerprint(restriction):
+    """A keyed digest of a restriction's shared password, so a change invalidates grants."""
+    message = f"{restriction.pk}:{restriction.password}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+class _RequestState:
+    """What one request needs to answer many questions: loaded once, never shared."""
+
+    def __init__(self, request):
+        self.request = request
+        self.restrictions = list(PageViewRestriction.objects.select_related("page"))
+        self.by_path = {}
+        for restriction in self.restrictions:
+            self.by_path.setdefault(restriction.page.path, []).append(restriction)
+        self.by_page_id = {}
+        for restriction in self.restrictions:
+            self.by_page_id.setdefault(restriction.page_id, []).append(restriction)
+        self.alias_sources = (
+            dict(Page.objects.filter(alias_of__isnull=False).values_list("path", "alias_of_id"))
+            if self.restrictions
+            else {}
+        )
+        self._passes = None
+        self.verdicts = {}
+
+    def restrictions_for(self, page):
+        """Restrictions on the page and its ancestors, following aliases as Wagtail does."""
+        if not self.restrictions:
+            return []
+        found = []
+        steps = Page.steplen
+        for end in range(steps, len(page.path) + 1, steps):
+            path = page.path[:end]
+            if path in self.alias_sources:
+                found.extend(self.by_page_id.get(self.alias_sources[path], []))
+            else:
+                found.extend(self.by_path.get(path, []))
+        return found
+
+    def grants(self):
+        session = getattr(self.request, "session", None)
+        if session is None:
+            return []
+        return session.get(SESSION_KEY, [])
+
+    def passes(self):
+        """The usable access passes this session holds, with the pages they open."""
+        if self._passes is None:
+            from gallery.models import AccessPass
+
+            ids = {g["pass"] for g in self.grants() if g.get("pass")}
+            self._passes = (
+                {p.pk: p for p in AccessPass.objects.usable().filter(pk__in=ids).select_related("page")}
+                if ids
+                else {}
+            )
+        return self._passes
+
+
+def _state(request):
+    state = getattr(request, _CACHE_ATTR, None)
+    if state is None:
+        state = _RequestState(request)
+        setattr(request, _CACHE_ATTR, state)
+    return state
+
+
+def forget_request_cache(request):
+    """Call after unlocking, so the same request sees the new grant."""
+    if hasattr(request, _CACHE_ATTR):
+        delattr(request, _CACHE_ATTR)
+
+
+def restriction_is_open(request, restriction, page):
+    if restriction.restriction_type != PageViewRestriction.PASSWORD:
+        # Login and group restrictions: Wagtail's own rule.
+        return restriction.accept_request(request)
+    state = _state(request)
+    for grant in state.grants():
+        if grant.get("restriction") != restriction.pk:
+            continue
+        if "pass" in grant:
+            access_pass = state.passes().get(grant["pass"])
+            if access_pass and page.path.startswith(access_pass.page.path):
+                return True
+        elif (
+            settings.SHOWREEL_ALLOW_SHARED_PASSWORD
+            and restriction.password
+            and hmac.compare_digest(grant.get("password", ""), password_fingerprint(restriction))
+        ):
+            return True
+    return False
+
+
+def is_private(page, request=None):
+    """Whether the page, or an ancestor, carries any view restriction."""
+    if request is not None:
+        return bool(_state(request).restrictions_for(page))
+    return page.get_view_restrictions().exists()
+
+
+def can_view_page(request, page):
+    """The question every public surface asks: may this request see this page?"""
+    state = _state(request)
+    if page.pk in state.verdicts:
+        return state.verdicts[page.pk]
+    restrictions = state.restrictions_for(page)
+    verdict = (
+        not restrictions
+        or is_editor(request)
+        or all(restriction_is_open(request, r, page) for r in restrictions)
+    )
+    state.verdicts[page.pk] = verdict
+    return verdict
+
+
+def visible_pages(request, pages):
+    """The pages of an iterable or queryset that this request may see, in order."""
+    return [page for page in pages if can_view_page(request, page)]
+
+
+def password_restrictions_for(request, page):
+    return [
+        r
+        for r in _state(request).restrictions_for(page)
+        if r.restriction_type == PageViewRestriction.PASSWORD
+    ]
+
+
+def grant_access(request, page, *, access_pass=None, restriction=None):
+    """Record in the session that it passed the page's password restrictions."""
+    restrictions = password_restrictions_for(request, page)
+    grants = [g for g in request.session.get(SESSION_KEY, [])]
+    for r in restrictions:
+        if access_pass is not None:
+            grant = {"restriction": r.pk, "pass": access_pass.pk}
+        elif restriction is not None and r.pk == restriction.pk:
+            grant = {"restriction": r.pk, "password": password_fingerprint(r)}
+        else:
+            continue
+        if grant not in grants:
+            grants.append(grant)
+    if SESSION_KEY not in request.session:
+        # A session made for unlocking ends with the browser, as Wagtail's does.
+        request.session.set_expiry(0)
+    # A fresh session key on unlocking: a session id seen before cannot ride on the grant.
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = grants
+    forget_request_cache(request)
+
+
+def mark_private_response(response):
+    """No shared cache or CDN may keep a private response."""
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _referencing_sources(obj, depth=0):
+    """What uses a library object: (pages, other_sources) from Wagtail's reference index."""
+    from wagtail.models import ReferenceIndex
+
+    from gallery.models import Video
+
+    page_ids, others = set(), 0
+    page_ct = ReferenceIndex._get_base_content_type(Page)
+    video_ct = ReferenceIndex._get_base_content_type(Video)
+    videos = []
+    for base_ct_id, object_id in ReferenceIndex.get_references_to(obj).values_list(
+        "base_content_type_id", "object_id"
+    ):
+        if base_ct_id == page_ct.id:
+            page_ids.add(int(object_id))
+        elif base_ct_id == video_ct.id:
+            videos.append(int(object_id))
+        else:
+            others += 1  # site settings and the like: shown on every public page
+    if videos and depth < 2:
+        for video in Video.objects.filter(pk__in=videos):
+            more_pages, more_others = _referencing_sources(video, depth + 1)
+            page_ids |= more_pages
+            others += more_others
+    return page_ids, others
+
+
+PUBLIC, GRANTED, DENIED = "public", "granted", "denied"
+
+
+def media_access(request, obj):
+    """May this request fetch a library file (image, rendition, video, document)?
+
+    A file is as visible as the most visible live page that uses it: a photo on a public
+    film sheet is PUBLIC; a photo used only on a private showreel is GRANTED only to a
+    request that may see that showreel. A file no page uses is for editors only.
+    """
+    page_ids, others = _referencing_sources(obj)
+    if others:
+        return PUBLIC
+    pages = list(Page.objects.filter(pk__in=page_ids, live=True).only("id", "path", "alias_of_id"))
+    state = _state(request)
+    if any(not state.restrictions_for(page) for page in pages):
+        return PUBLIC
+    if is_editor(request) or any(can_view_page(request, page) for page in pages):
+        return GRANTED
+    return DENIED
+
+
+def can_view_media(request, obj):
+    return media_access(request, obj) != DENIED
+
+
+def constant_time_equal(given, expected):
+    return hmac.compare_digest(given.encode(), expected.encode())

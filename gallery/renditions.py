@@ -1,0 +1,103 @@
+"""Named image sizes, and making every rendition a page needs before anyone asks for it.
+
+Templates name a preset (`{% picture_preset image "gallery" %}`); the same presets are
+generated when a page is published, so no visitor waits for an image to be resized, and
+a page's renditions are fetched in one query whatever the number of images.
+"""
+
+import logging
+
+from wagtail.blocks import StreamValue, StructValue
+from wagtail.blocks.list_block import ListValue
+from wagtail.images import get_image_model
+from wagtail.images.models import AbstractImage, Filter
+
+logger = logging.getLogger(__name__)
+
+FORMATS = "format-{avif,webp,jpeg}"
+
+# name: (filter spec, the `sizes` attribute that matches the layout in site.css)
+PRESETS = {
+    "hero": (f"fill-{{960x540,1440x810,1920x1080}}-c75|{FORMATS}", "100vw"),
+    "card": (f"fill-{{480x300,960x600}}-c75|{FORMATS}", "(min-width: 900px) 30vw, 100vw"),
+    "tile": (
+        f"fill-{{480x360,960x720}}-c75|{FORMATS}",
+        "(min-width: 1100px) 30vw, (min-width: 640px) 45vw, 100vw",
+    ),
+    "gallery": (
+        f"width-{{480,960,1600}}|{FORMATS}",
+        "(min-width: 1100px) 30vw, (min-width: 640px) 45vw, 100vw",
+    ),
+    "wide": (f"width-{{480,960,1600}}|{FORMATS}", "(min-width: 1200px) 1100px, 100vw"),
+    "portrait": (f"fill-{{400x500,800x1000}}-c75|{FORMATS}", "(min-width: 900px) 320px, 80vw"),
+    "social": ("fill-1200x630-c75|format-jpeg", ""),
+}
+
+# Which presets each gallery layout uses on the page and in the lightbox.
+GALLERY_LAYOUT_PRESETS = {"grid": ("tile", "wide"), "masonry": ("gallery", "wide"), "sequence": ("wide",)}
+
+
+def preset_filters(name):
+    spec, _sizes = PRESETS[name]
+    return [Filter(spec=s) for s in Filter.expand_spec(spec)]
+
+
+def preset_sizes(name):
+    return PRESETS[name][1]
+
+
+def images_in(value, found=None):
+    """Every image held in a block value, however deeply nested: (image, presets) pairs."""
+    from gallery.models import Video
+
+    found = [] if found is None else found
+    if isinstance(value, AbstractImage):
+        found.append((value, ("wide",)))
+    elif isinstance(value, Video):
+        if value.poster_id:
+            found.append((value.poster, ("wide",)))
+    elif isinstance(value, StreamValue):
+        for child in value:
+            if child.block_type == "gallery":
+                layout = child.value.get("layout") or "grid"
+                for photo in child.value.get("photos") or []:
+                    image = photo.get("photo")
+                    if image is not None:
+                        found.append((image, GALLERY_LAYOUT_PRESETS.get(layout, ("wide",))))
+            else:
+                images_in(child.value, found)
+    elif isinstance(value, StructValue | dict):
+        for item in value.values():
+            images_in(item, found)
+    elif isinstance(value, ListValue | list | tuple):
+        for item in value:
+            images_in(item, found)
+    return found
+
+
+def prefetch_renditions(images):
+    """Load the renditions of all these images in one query and attach them."""
+    images = [image for image in images if image is not None]
+    if not images:
+        return
+    Rendition = get_image_model().get_rendition_model()
+    by_image = {}
+    for rendition in Rendition.objects.filter(image_id__in={i.pk for i in images}):
+        by_image.setdefault(rendition.image_id, []).append(rendition)
+    for image in images:
+        image.prefetched_renditions = list(by_image.get(image.pk, []))
+
+
+def prefetch_stream_renditions(stream_value, extra_images=()):
+    images = [image for image, _presets in images_in(stream_value)]
+    prefetch_renditions([*images, *extra_images])
+
+
+def ensure_renditions(image, presets):
+    """Create whatever renditions of these presets are missing for one image."""
+    filters = [f for name in presets for f in preset_filters(name)]
+    try:
+        image.get_renditions(*filters)
+    except Exception:
+        # A broken source file must not stop the others: the page shows its fallback.
+        logger.exception("Could not make renditions of image %s", image.pk)

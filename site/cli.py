@@ -1,0 +1,31 @@
+"""Run management commands so that bad configuration ends in one clear line, not a traceback."""
+
+import os
+import sys
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.utils import OperationalError
+
+from bts_site.config import redact
+
+
+def run_management_command(argv):
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    except OperationalError as error:
+        print(database_unreachable_message(error), file=sys.stderr)
+        return 3
+    return 0
+
+
+def database_unreachable_message(error):
+    from django.conf import settings
+
+    url = getattr(settings, "DATABASE_URL", os.environ.get("DATABASE_URL", ""))
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"Database error at {redact(url)}: {reason}"

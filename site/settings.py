@@ -1,0 +1,290 @@
+"""Settings for the portfolio site, read from the environment.
+
+Defaults are safe for production; `make run` sets DEBUG for local work.
+See README.md for every variable.
+"""
+
+import os
+from pathlib import Path
+
+from bts_site.config import (
+    ConfigurationError,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+)
+
+PROJECT_DIR = Path(__file__).resolve().parent
+BASE_DIR = PROJECT_DIR.parent
+
+DEBUG = env_bool("DEBUG", default=False)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ConfigurationError(
+            "SECRET_KEY is not set: set the SECRET_KEY environment variable "
+            "(or DEBUG=true for local development)."
+        )
+    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "bts_site",
+    "home",
+    "filmsheets",
+    "gallery",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "csp",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "bts_site.urls"
+WSGI_APPLICATION = "bts_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "csp.context_processors.nonce",
+                "bts_site.context_processors.site_navigation",
+            ],
+        },
+    },
+]
+
+# Database: an SQLite file in the project folder unless DATABASE_URL says otherwise.
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: Redis when REDIS_URL is given, otherwise the database, so that every app server
+# process sees the same cache (never a per-process memory cache).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "bts",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "bts_cache",
+        }
+    }
+
+# Sessions live in the database, so an unlocked showreel stays unlocked whichever
+# process answers the next request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Rome")
+USE_I18N = True
+USE_TZ = True
+
+# Static files: hashed and compressed names served by WhiteNoise.
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [PROJECT_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Media is never published by the web server directly: every file goes through
+# gallery.views.serve_media, which asks the privacy check (see gallery/privacy.py).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+# "django" streams the file from Python; "nginx" answers with X-Accel-Redirect under
+# MEDIA_ACCEL_PREFIX; "sendfile" answers with X-Sendfile (Apache, lighttpd).
+MEDIA_SERVE_METHOD = os.environ.get("MEDIA_SERVE_METHOD", "django")
+MEDIA_ACCEL_PREFIX = os.environ.get("MEDIA_ACCEL_PREFIX", "/protected-media/")
+if MEDIA_SERVE_METHOD not in {"django", "nginx", "sendfile"}:
+    raise ConfigurationError(
+        f"MEDIA_SERVE_METHOD must be django, nginx or sendfile, not {MEDIA_SERVE_METHOD!r}."
+    )
+
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Email
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portfolio@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_NAME
+# (e.g. HTTP_X_FORWARDED_PROTO) so Django knows the request was HTTPS.
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER_NAME", "")
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview panel frames the site
+LOGIN_URL = "wagtailadmin_login"
+LOGIN_REDIRECT_URL = "/"
+
+# Content-Security-Policy for the public site. The admin is left to Wagtail, which
+# needs inline scripts and styles of its own.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Wagtail's userbar (editors only) and embed players set inline styles.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https://i.ytimg.com", "https://i.vimeocdn.com"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "frame-src": [
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+        ],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+# Wagtail
+WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Behind the Scenes")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILIMAGES_IMAGE_MODEL = "gallery.BackstageImage"
+WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp", "bmp": "jpeg"}
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "heic"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 40 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 128_000_000
+WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "zip"]
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILEMBEDS_RESPONSIVE_HTML = True
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "gallery/password_required.html"
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
+# Background tasks (django-tasks). Wagtail's own tasks (reference index, focal points) run
+# immediately, in the request; making renditions at publish time goes to the "background"
+# backend: immediate by default, or a database queue worked by `manage.py db_worker` when
+# BACKGROUND_TASKS=database (recommended in production, where a gallery can hold hundreds
+# of photos).
+BACKGROUND_TASKS = os.environ.get("BACKGROUND_TASKS", "immediate")
+if BACKGROUND_TASKS not in {"immediate", "database"}:
+    raise ConfigurationError(
+        f"BACKGROUND_TASKS must be immediate or database, not {BACKGROUND_TASKS!r}."
+    )
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {
+        "BACKEND": "django_tasks_db.backend.DatabaseBackend"
+        if BACKGROUND_TASKS == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    },
+}
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+
+# Private showreels (gallery/privacy.py)
+# Wagtail's own shared password keeps working beside access passes unless switched off.
+SHOWREEL_ALLOW_SHARED_PASSWORD = env_bool("SHOWREEL_ALLOW_SHARED_PASSWORD", default=True)
+# Failed password attempts allowed per client and page within the window (seconds).
+SHOWREEL_UNLOCK_ATTEMPTS = env_int("SHOWREEL_UNLOCK_ATTEMPTS", 5)
+SHOWREEL_UNLOCK_WINDOW = env_int("SHOWREEL_UNLOCK_WINDOW", 15 * 60)
+# Email the owner when a pass is used for the first time (empty: no email).
+SHOWREEL_NOTIFY_EMAIL = os.environ.get("SHOWREEL_NOTIFY_EMAIL", "")
+
+# Contact form: submissions allowed per client within the window (seconds).
+CONTACT_SUBMISSIONS_PER_WINDOW = env_int("CONTACT_SUBMISSIONS_PER_WINDOW", 5)
+CONTACT_WINDOW = env_int("CONTACT_WINDOW", 60 * 60)
+
+# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+FORWARDED_FOR_DEPTH = env_int("FORWARDED_FOR_DEPTH", 0)
+
+# How long browsers and CDNs may keep a public image. Short enough that a photo moved to a
+# private page stops being served from caches soon (purge the CDN for immediate effect).
+PUBLIC_MEDIA_MAX_AGE = env_int("PUBLIC_MEDIA_MAX_AGE", 3600)
