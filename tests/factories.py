@@ -1,0 +1,168 @@
+"""Factories for the page tree, images and blocks used across the suite."""
+
+import io
+import uuid
+
+import factory
+import wagtail_factories
+from django.core.files.base import ContentFile
+from PIL import Image as PILImage
+from wagtail.models import Collection, Page, PageViewRestriction, Site
+
+from filmsheets.models import FilmIndexPage, FilmRole, FilmSheetPage
+from gallery.models import BackstageImage, ShowreelPage, Video
+from home.models import AboutPage, ContactFormField, ContactPage, HomePage
+
+
+def image_bytes(width=64, height=48, color=(90, 80, 70), fmt="JPEG"):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+class ImageFactory(wagtail_factories.ImageFactory):
+    class Meta:
+        model = BackstageImage
+
+    title = factory.Sequence(lambda n: f"Backstage photo {n}")
+    collection = factory.LazyFunction(lambda: Collection.get_first_root_node())
+    file = factory.LazyAttributeSequence(
+        lambda o, n: ContentFile(image_bytes(color=(n % 255, 60, 90)), name=f"photo-{n}.jpg")
+    )
+    caption = "On set"
+    credit = "Unit photographer"
+    licence = "© Production. All rights reserved."
+
+
+def webm_bytes():
+    """The first bytes of a WebM file: enough for the upload check and for Range tests."""
+    return b"\x1a\x45\xdf\xa3" + bytes(range(256)) * 64
+
+
+class VideoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Video
+
+    title = factory.Sequence(lambda n: f"Backstage clip {n}")
+    file = factory.LazyAttributeSequence(lambda o, n: ContentFile(webm_bytes(), name=f"clip-{n}.webm"))
+    poster = factory.SubFactory(ImageFactory)
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = HomePage
+
+    title = "Home"
+    slug = factory.Sequence(lambda n: f"home-{n}")
+
+
+class AboutPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = AboutPage
+
+    title = "About"
+    slug = "about"
+
+
+class ContactPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ContactPage
+
+    title = "Contact"
+    slug = "contact"
+    to_address = "owner@example.com"
+    from_address = "site@example.com"
+    subject = "A message from the site"
+
+
+class FilmIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = FilmIndexPage
+
+    title = "Films"
+    slug = "films"
+
+
+class FilmSheetPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Film {n}")
+    slug = factory.Sequence(lambda n: f"film-{n}")
+    year = 2018
+    director = "A. Director"
+    production_company = "Northlight Films"
+    country = "Italy"
+    runtime_minutes = 104
+    crew_size = 120
+    composer = "A. Composer"
+
+    class Meta:
+        model = FilmSheetPage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create:
+            roles = extracted if extracted is not None else FilmRole.objects.filter(slug="bts-video-unit")
+            self.roles.set(roles)
+            self.save_revision().publish()
+
+
+class ShowreelPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ShowreelPage
+
+    title = factory.Sequence(lambda n: f"Showreel {n}")
+    slug = factory.Sequence(lambda n: f"showreel-{n}")
+
+
+def gallery_block(images, layout="grid", title="Backstage"):
+    """The raw StreamField value of a backstage gallery holding these images."""
+    return {
+        "type": "gallery",
+        "value": {
+            "title": title,
+            "layout": layout,
+            "photos": [
+                {
+                    "type": "item",
+                    "id": str(uuid.uuid4()),
+                    "value": {
+                        "photo": {"image": image.pk, "decorative": False, "alt_text": f"Alt {image.pk}"},
+                        "caption": "",
+                        "credit": "",
+                    },
+                }
+                for image in images
+            ],
+        },
+    }
+
+
+def video_block(video, caption="Backstage clip"):
+    return {"type": "video", "value": {"video": video.pk, "embed": None, "poster": None, "caption": caption}}
+
+
+def text_block(html):
+    return {"type": "text", "value": html}
+
+
+def make_private(page, password="shared-password-1"):
+    return PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password=password
+    )
+
+
+def build_site():
+    """A small site: home with about, contact and a film index holding two film sheets."""
+    root = Page.get_first_root_node()
+    home = HomePageFactory(parent=root)
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Test"},
+    )
+    about = AboutPageFactory(parent=home)
+    contact = ContactPageFactory(parent=home)
+    ContactFormField.objects.create(page=contact, label="Your name", field_type="singleline", required=True)
+    ContactFormField.objects.create(page=contact, label="Your email", field_type="email", required=True)
+    ContactFormField.objects.create(page=contact, label="Message", field_type="multiline", required=True)
+    films = FilmIndexPageFactory(parent=home)
+    return {"root": root, "home": home, "about": about, "contact": contact, "films": films}
