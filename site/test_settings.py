@@ -3,14 +3,23 @@
 import os
 import tempfile
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")  # noqa: S105
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
-os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
-os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
-
-from bts_site.settings import *  # noqa: E402, F403
+# Plain HTTP on localhost in tests; set only while the settings module reads them, so
+# subprocesses started by tests see the environment as it was.
+_TEST_ENV = {
+    "SECRET_KEY": "test-only-secret-key-not-for-production",
+    "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "SECURE_HSTS_SECONDS": "0",
+}
+_added = {key: value for key, value in _TEST_ENV.items() if key not in os.environ}
+os.environ.update(_added)
+try:
+    from bts_site.settings import *  # noqa: F403
+finally:
+    for _key in _added:
+        del os.environ[_key]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -1,0 +1,171 @@
+"""schema.org JSON-LD and social-card data for each page type.
+
+Built from the page being shown only: no other page's data enters here, so a private
+page cannot leak through the structured data of a public one.
+"""
+
+from wagtail.images.shortcuts import get_rendition_or_not_found
+
+from gallery.renditions import images_in, preset_filters
+
+SCHEMA = "https://schema.org"
+
+
+def absolute(request, url):
+    return request.build_absolute_uri(url) if url and request is not None else url
+
+
+def image_url(request, image, preset="wide"):
+    """Absolute URL of the largest JPEG of a preset."""
+    if image is None:
+        return ""
+    filters = [f for f in preset_filters(preset) if "format-jpeg" in f.spec]
+    renditions = [get_rendition_or_not_found(image, f) for f in filters]
+    best = max(renditions, key=lambda r: r.width)
+    return absolute(request, best.url)
+
+
+def owner(portfolio_settings):
+    if portfolio_settings is None or not portfolio_settings.owner_name:
+        return None
+    person = {"@type": "Person", "name": portfolio_settings.owner_name}
+    if portfolio_settings.owner_role:
+        person["jobTitle"] = portfolio_settings.owner_role
+    same_as = portfolio_settings.same_as()
+    if same_as:
+        person["sameAs"] = same_as
+    return person
+
+
+def image_object(request, image, caption="", credit="", portfolio_settings=None):
+    data = {"@type": "ImageObject", "contentUrl": image_url(request, image)}
+    caption = caption or image.caption
+    credit = credit or image.credit
+    if caption:
+        data["caption"] = caption
+    if credit:
+        data["creator"] = {"@type": "Person", "name": credit}
+        data["creditText"] = credit
+    if image.licence:
+        data["copyrightNotice"] = image.licence
+    data["width"], data["height"] = image.width, image.height
+    return data
+
+
+def galleries(request, page, stream_value):
+    """One ImageGallery per backstage gallery block of the page."""
+    found = []
+    for block in stream_value or []:
+        if block.block_type != "gallery":
+            continue
+        photos = [p for p in block.value.get("photos") or [] if p.get("photo")]
+        if not photos:
+            continue
+        found.append(
+            {
+                "@type": "ImageGallery",
+                "name": block.value.get("title") or f"{page.title}: backstage",
+                "url": absolute(request, page.url),
+                "image": [
+                    image_object(request, p.get("photo"), p.caption_text(), p.credit_text())
+                    for p in photos
+                ],
+            }
+        )
+    return found
+
+
+def iso_duration(minutes):
+    hours, mins = divmod(minutes, 60)
+    return f"PT{hours}H{mins}M" if hours else f"PT{mins}M"
+
+
+def movie(request, page, portfolio_settings):
+    data = {
+        "@type": "Movie",
+        "name": page.title,
+        "url": absolute(request, page.url),
+        "dateCreated": str(page.year),
+        "director": {"@type": "Person", "name": page.director},
+    }
+    if page.original_title:
+        data["alternateName"] = page.original_title
+    if page.production_company:
+        data["productionCompany"] = {"@type": "Organization", "name": page.production_company}
+    if page.country:
+        data["countryOfOrigin"] = {"@type": "Country", "name": page.country}
+    if page.genre:
+        data["genre"] = page.genre
+    if page.runtime_minutes:
+        data["duration"] = iso_duration(page.runtime_minutes)
+    if page.composer:
+        data["musicBy"] = {"@type": "Person", "name": page.composer}
+    if page.trailer_url:
+        data["trailer"] = {
+            "@type": "VideoObject",
+            "name": f"{page.title}: trailer",
+            "embedUrl": page.trailer_url,
+            "url": page.trailer_url,
+        }
+        if page.key_image:
+            data["trailer"]["thumbnailUrl"] = image_url(request, page.key_image)
+    if page.key_image:
+        data["image"] = image_url(request, page.key_image)
+    same_as = [url for url in (page.imdb_url, page.official_site_url) if url]
+    if same_as:
+        data["sameAs"] = same_as
+    person = owner(portfolio_settings)
+    if person:
+        roles = ", ".join(role.name for role in page.roles.all())
+        data["contributor"] = {
+            "@type": "Role",
+            "roleName": roles,
+            "contributor": person,
+        }
+    return data
+
+
+def structured_data(request, page, portfolio_settings):
+    """The JSON-LD graph of a page: a list of schema.org objects."""
+    from filmsheets.models import FilmSheetPage
+    from home.models import AboutPage, HomePage
+
+    page = page.specific
+    graph = []
+    if isinstance(page, HomePage):
+        graph.append(
+            {
+                "@type": "WebSite",
+                "name": page.get_site().site_name or page.title,
+                "url": absolute(request, page.url),
+            }
+        )
+    if isinstance(page, AboutPage):
+        person = owner(portfolio_settings) or {"@type": "Person", "name": page.title}
+        person["url"] = absolute(request, page.url)
+        if page.portrait:
+            person["image"] = image_url(request, page.portrait, "portrait")
+        if page.search_description:
+            person["description"] = page.search_description
+        graph.append(person)
+    if isinstance(page, FilmSheetPage):
+        graph.append(movie(request, page, portfolio_settings))
+    body = getattr(page, "body", None)
+    if body is not None:
+        graph.extend(galleries(request, page, body))
+    return graph
+
+
+def social_image(page):
+    """The image a shared link shows: the page's own lead image, if it has one."""
+    page = page.specific
+    for attribute in ("key_image", "hero_image", "portrait"):
+        image = getattr(page, attribute, None)
+        if image is not None:
+            return image
+    body = getattr(page, "body", None)
+    if body is not None:
+        found = images_in(body)
+        if found:
+            return found[0][0]
+    return None
