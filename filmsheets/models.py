@@ -76,8 +76,10 @@ class FilmIndexPage(Page):
         roles = {role.slug: role for role in FilmRole.objects.all()}
         role = roles.get(request.GET.get("role", ""))
         years = sorted({sheet.year for sheet in sheets if sheet.year}, reverse=True)
-        year = request.GET.get("year", "")
-        year = int(year) if year.isdigit() and int(year) in years else None
+        # Matched as text against the years on offer: no int() of untrusted input, which
+        # fails on digits such as "²" or on thousands of them.
+        asked = request.GET.get("year", "")
+        year = next((y for y in years if str(y) == asked), None)
         return {"roles": list(roles.values()), "role": role, "years": years, "year": year}
 
     def get_context(self, request, *args, **kwargs):
@@ -219,7 +221,11 @@ class FilmSheetPage(Page):
 
         needs = images_in(self.body)
         if self.key_image:
-            needs.append((self.key_image, ("hero", "card", "social")))
+            # Wide: the film's image in its structured data (bts_site.structured_data).
+            needs.append((self.key_image, ("hero", "card", "wide", "social")))
+        elif needs:
+            # Without a key image, shared links show the first photo of the body.
+            needs.append((needs[0][0], ("social",)))
         return needs
 
     def get_context(self, request, *args, **kwargs):

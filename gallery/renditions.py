@@ -5,6 +5,7 @@ generated when a page is published, so no visitor waits for an image to be resiz
 a page's renditions are fetched in one query whatever the number of images.
 """
 
+import copy
 import logging
 
 from wagtail.blocks import StreamValue, StructValue
@@ -34,7 +35,11 @@ PRESETS = {
 }
 
 # Which presets each gallery layout uses on the page and in the lightbox.
-GALLERY_LAYOUT_PRESETS = {"grid": ("tile", "wide"), "masonry": ("gallery", "wide"), "sequence": ("wide",)}
+GALLERY_LAYOUT_PRESETS = {
+    "grid": ("tile", "wide"),
+    "masonry": ("gallery", "wide"),
+    "sequence": ("wide",),
+}
 
 
 def preset_filters(name):
@@ -85,7 +90,19 @@ def prefetch_renditions(images):
     for rendition in Rendition.objects.filter(image_id__in={i.pk for i in images}):
         by_image.setdefault(rendition.image_id, []).append(rendition)
     for image in images:
-        image.prefetched_renditions = list(by_image.get(image.pk, []))
+        # Each image instance gets renditions pointing back at it: Wagtail reads
+        # `rendition.image` (for the alt text chosen where the image is used), which would
+        # otherwise cost a query per image, and the same photo may appear twice on a page
+        # with different alt texts.
+        image.prefetched_renditions = [
+            _bound_to(rendition, image) for rendition in by_image.get(image.pk, [])
+        ]
+
+
+def _bound_to(rendition, image):
+    rendition = copy.copy(rendition)
+    rendition.image = image
+    return rendition
 
 
 def prefetch_stream_renditions(stream_value, extra_images=()):

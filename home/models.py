@@ -32,7 +32,9 @@ class PortfolioSettings(BaseSiteSetting):
 
     owner_name = models.CharField(max_length=120, default="")
     owner_role = models.CharField(
-        max_length=200, blank=True, help_text="E.g. “Behind-the-scenes videomaker and set photographer”."
+        max_length=200,
+        blank=True,
+        help_text="E.g. “Behind-the-scenes videomaker and set photographer”.",
     )
     contact_email = models.EmailField(blank=True)
     instagram_url = models.URLField("Instagram", blank=True)
@@ -195,6 +197,9 @@ class AboutPage(Page):
         needs = images_in(self.body)
         if self.portrait:
             needs.append((self.portrait, ("portrait", "social")))
+        elif needs:
+            # Without a portrait, shared links show the first image of the statement.
+            needs.append((needs[0][0], ("social",)))
         return needs
 
     def get_context(self, request, *args, **kwargs):
@@ -216,7 +221,9 @@ class ContactSubmission(AbstractFormSubmission):
     email_sent = models.BooleanField(default=False, editable=False)
 
 
-HONEYPOT_FIELD = "website"
+# The hyphen keeps the trap apart from the owner's fields: Wagtail names those in snake_case
+# from their labels, so a field the owner labels “Website” can never be taken for the trap.
+HONEYPOT_FIELD = "website-url"
 
 
 class ContactFormBuilder(FormBuilder):
@@ -277,8 +284,12 @@ class ContactPage(AbstractEmailForm):
 
     def process_form_submission(self, form, client=""):
         """Store first, then try the email: a failed email never loses a message."""
-        data = {k: v for k, v in form.cleaned_data.items() if k != HONEYPOT_FIELD}
-        submission = ContactSubmission.objects.create(form_data=data, page=self, client=client)
+        # Out of cleaned_data, the empty trap is neither stored nor listed in the email
+        # (render_email skips fields missing from cleaned_data).
+        form.cleaned_data.pop(HONEYPOT_FIELD, None)
+        submission = ContactSubmission.objects.create(
+            form_data=form.cleaned_data, page=self, client=client
+        )
         if self.to_address:
             try:
                 self.send_mail(form)

@@ -4,7 +4,7 @@ Built from the page being shown only: no other page's data enters here, so a pri
 page cannot leak through the structured data of a public one.
 """
 
-from wagtail.images.shortcuts import get_rendition_or_not_found
+from wagtail.images.shortcuts import get_renditions_or_not_found
 
 from gallery.renditions import images_in, preset_filters
 
@@ -20,7 +20,8 @@ def image_url(request, image, preset="wide"):
     if image is None:
         return ""
     filters = [f for f in preset_filters(preset) if "format-jpeg" in f.spec]
-    renditions = [get_rendition_or_not_found(image, f) for f in filters]
+    # All at once: the single-rendition call writes to the cache on every use.
+    renditions = get_renditions_or_not_found(image, filters).values()
     best = max(renditions, key=lambda r: r.width)
     return absolute(request, best.url)
 

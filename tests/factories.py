@@ -1,16 +1,18 @@
 """Factories for the page tree, images and blocks used across the suite."""
 
 import io
+import re
 import uuid
 
 import factory
 import wagtail_factories
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
+from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from filmsheets.models import FilmIndexPage, FilmRole, FilmSheetPage
-from gallery.models import BackstageImage, ShowreelPage, Video
+from gallery.models import BackstageImage, ShowreelIndexPage, ShowreelPage, Video
 from home.models import AboutPage, ContactFormField, ContactPage, HomePage
 
 
@@ -44,7 +46,9 @@ class VideoFactory(factory.django.DjangoModelFactory):
         model = Video
 
     title = factory.Sequence(lambda n: f"Backstage clip {n}")
-    file = factory.LazyAttributeSequence(lambda o, n: ContentFile(webm_bytes(), name=f"clip-{n}.webm"))
+    file = factory.LazyAttributeSequence(
+        lambda o, n: ContentFile(webm_bytes(), name=f"clip-{n}.webm")
+    )
     poster = factory.SubFactory(ImageFactory)
 
 
@@ -101,7 +105,11 @@ class FilmSheetPageFactory(wagtail_factories.PageFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create:
-            roles = extracted if extracted is not None else FilmRole.objects.filter(slug="bts-video-unit")
+            roles = (
+                extracted
+                if extracted is not None
+                else FilmRole.objects.filter(slug="bts-video-unit")
+            )
             self.roles.set(roles)
             self.save_revision().publish()
 
@@ -126,7 +134,11 @@ def gallery_block(images, layout="grid", title="Backstage"):
                     "type": "item",
                     "id": str(uuid.uuid4()),
                     "value": {
-                        "photo": {"image": image.pk, "decorative": False, "alt_text": f"Alt {image.pk}"},
+                        "photo": {
+                            "image": image.pk,
+                            "decorative": False,
+                            "alt_text": f"Alt {image.pk}",
+                        },
                         "caption": "",
                         "credit": "",
                     },
@@ -138,7 +150,10 @@ def gallery_block(images, layout="grid", title="Backstage"):
 
 
 def video_block(video, caption="Backstage clip"):
-    return {"type": "video", "value": {"video": video.pk, "embed": None, "poster": None, "caption": caption}}
+    return {
+        "type": "video",
+        "value": {"video": video.pk, "embed": None, "poster": None, "caption": caption},
+    }
 
 
 def text_block(html):
@@ -161,8 +176,115 @@ def build_site():
     )
     about = AboutPageFactory(parent=home)
     contact = ContactPageFactory(parent=home)
-    ContactFormField.objects.create(page=contact, label="Your name", field_type="singleline", required=True)
-    ContactFormField.objects.create(page=contact, label="Your email", field_type="email", required=True)
-    ContactFormField.objects.create(page=contact, label="Message", field_type="multiline", required=True)
+    ContactFormField.objects.create(
+        page=contact, label="Your name", field_type="singleline", required=True
+    )
+    ContactFormField.objects.create(
+        page=contact, label="Your email", field_type="email", required=True
+    )
+    ContactFormField.objects.create(
+        page=contact, label="Message", field_type="multiline", required=True
+    )
     films = FilmIndexPageFactory(parent=home)
     return {"root": root, "home": home, "about": about, "contact": contact, "films": films}
+
+
+class LocalOEmbedProvider:
+    """A real oEmbed provider on 127.0.0.1 for the video links of VideoBlock, so embeds are
+    fetched over HTTP by Wagtail's own oEmbed finder without reaching the internet.
+
+    Use as a context manager; `url(name)` gives a video link the provider answers for.
+    """
+
+    host = "video.example.test"
+
+    def __init__(self):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlparse
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server API
+                query = parse_qs(urlparse(self.path).query)
+                video = query.get("url", [""])[0].rsplit("/", 1)[-1]
+                body = json.dumps(
+                    {
+                        "type": "video",
+                        "version": "1.0",
+                        "title": f"Clip {video}",
+                        "provider_name": "Local video",
+                        "width": 640,
+                        "height": 360,
+                        "html": f'<iframe src="https://player.example.test/{video}" '
+                        'width="640" height="360" title="Clip"></iframe>',
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._settings = None
+
+    def url(self, name="clip"):
+        return f"https://{self.host}/watch/{name}"
+
+    def __enter__(self):
+        from django.test import override_settings
+        from wagtail.embeds.finders import get_finders
+
+        self._thread.start()
+        port = self._server.server_address[1]
+        pattern = "^https://" + re.escape(self.host) + "/watch/.+$"
+        self._settings = override_settings(
+            WAGTAILEMBEDS_FINDERS=[
+                {
+                    "class": "wagtail.embeds.finders.oembed",
+                    "providers": [
+                        {
+                            "endpoint": f"http://127.0.0.1:{port}/oembed",
+                            "urls": [pattern],
+                        }
+                    ],
+                }
+            ]
+        )
+        self._settings.enable()
+        get_finders.cache_clear()
+        return self
+
+    def __exit__(self, *exc):
+        from wagtail.embeds.finders import get_finders
+
+        self._settings.disable()
+        get_finders.cache_clear()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class ShowreelIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ShowreelIndexPage
+
+    title = "Private work"
+    slug = factory.Sequence(lambda n: f"private-work-{n}")
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_document_model()
+
+    title = factory.Sequence(lambda n: f"Call sheet {n}")
+    collection = factory.LazyFunction(lambda: Collection.get_first_root_node())
+    file = factory.LazyAttributeSequence(
+        lambda o, n: ContentFile(
+            b"%PDF-1.4\n% call sheet\n" + bytes(range(256)), name=f"sheet-{n}.pdf"
+        )
+    )
