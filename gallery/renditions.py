@@ -8,6 +8,7 @@ a page's renditions are fetched in one query whatever the number of images.
 import copy
 import logging
 
+from django.db.models import prefetch_related_objects
 from wagtail.blocks import StreamValue, StructValue
 from wagtail.blocks.list_block import ListValue
 from wagtail.images import get_image_model
@@ -105,7 +106,24 @@ def _bound_to(rendition, image):
     return rendition
 
 
+def videos_in(value):
+    """The Video snippets chosen anywhere in a block value."""
+    from gallery.models import Video
+
+    if isinstance(value, Video):
+        return [value]
+    if isinstance(value, StreamValue):
+        return [video for child in value for video in videos_in(child.value)]
+    if isinstance(value, StructValue | dict):
+        return [video for item in value.values() for video in videos_in(item)]
+    if isinstance(value, ListValue | list | tuple):
+        return [video for item in value for video in videos_in(item)]
+    return []
+
+
 def prefetch_stream_renditions(stream_value, extra_images=()):
+    # Posters of all videos in one query, before images_in reads them.
+    prefetch_related_objects(videos_in(stream_value), "poster")
     images = [image for image, _presets in images_in(stream_value)]
     prefetch_renditions([*images, *extra_images])
 

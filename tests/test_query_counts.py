@@ -128,3 +128,31 @@ class FilmIndexQueryCountTests(TestCase):
         self.client.get(self.tree["films"].url)
         self.client.get(self.tree["films"].url, {"page": 2})
         self.assertEqual(BackstageRendition.objects.count(), before)
+
+
+class VideoQueryCountTests(TestCase):
+    """Video posters are fetched together, so more videos cost no more queries."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.tree = build_site()
+        films = cls.tree["films"]
+        clips = VideoFactory.create_batch(4)
+        with cls.captureOnCommitCallbacks(execute=True):
+            cls.one = FilmSheetPageFactory(parent=films, body=[video_block(clips[0])])
+            cls.four = FilmSheetPageFactory(
+                parent=films, body=[video_block(clip) for clip in clips]
+            )
+
+    def count_queries(self, page):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(page.url)
+        self.assertEqual(response.status_code, 200)
+        return [q["sql"] for q in queries.captured_queries]
+
+    def test_query_count_is_the_same_with_one_and_four_videos(self):
+        self.client.get(self.one.url)
+        self.client.get(self.four.url)
+        one, four = self.count_queries(self.one), self.count_queries(self.four)
+        self.assertEqual(len(one), len(four), "\n".join(q for q in four if q not in one))
