@@ -130,7 +130,7 @@ class HomePage(Page):
 
         featured = (
             self.featured_films.select_related("film_sheet__key_image")
-            .prefetch_related("film_sheet__key_image__renditions")
+            .prefetch_related("film_sheet__roles", "film_sheet__key_image__renditions")
             .filter(film_sheet__live=True)
         )
         return visible_pages(request, [item.film_sheet for item in featured])
@@ -149,8 +149,11 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from gallery.privacy import visible_pages
+        from gallery.renditions import prefetch_renditions
 
         context = super().get_context(request, *args, **kwargs)
+        hero_video = self.hero_video
+        prefetch_renditions([self.hero_image, hero_video.poster if hero_video else None])
         context["featured_sheets"] = self.featured_sheets(request)
         links = [p for p in (self.section(AboutPage), self.section(ContactPage)) if p]
         context["about_page"], context["contact_page"] = (

@@ -156,3 +156,50 @@ class VideoQueryCountTests(TestCase):
         self.client.get(self.four.url)
         one, four = self.count_queries(self.one), self.count_queries(self.four)
         self.assertEqual(len(one), len(four), "\n".join(q for q in four if q not in one))
+
+
+class HomeQueryCountTests(TestCase):
+    """The home page costs the same queries whatever the number of featured films."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from home.models import FeaturedFilm
+
+        cls.tree = build_site()
+        home = cls.tree["home"]
+        with cls.captureOnCommitCallbacks(execute=True):
+            sheets = [
+                FilmSheetPageFactory(parent=cls.tree["films"], key_image=ImageFactory())
+                for _ in range(6)
+            ]
+            home.hero_image = ImageFactory()
+            home.save_revision().publish()
+        cls.sheets = sheets
+        cls.FeaturedFilm = FeaturedFilm
+
+    def feature(self, count):
+        home = self.tree["home"]
+        self.FeaturedFilm.objects.filter(page=home).delete()
+        for order, sheet in enumerate(self.sheets[:count]):
+            self.FeaturedFilm.objects.create(page=home, film_sheet=sheet, sort_order=order)
+
+    def count_queries(self):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.tree["home"].url)
+        self.assertEqual(response.status_code, 200)
+        return [q["sql"] for q in queries.captured_queries]
+
+    def test_query_count_is_the_same_with_two_and_six_featured_films(self):
+        self.feature(2)
+        self.client.get(self.tree["home"].url)
+        two = self.count_queries()
+        self.feature(6)
+        six = self.count_queries()
+        self.assertEqual(len(two), len(six), "\n".join(q for q in six if q not in two))
+
+    def test_home_page_makes_no_renditions(self):
+        self.feature(6)
+        before = BackstageRendition.objects.count()
+        self.client.get(self.tree["home"].url)
+        self.assertEqual(BackstageRendition.objects.count(), before)
