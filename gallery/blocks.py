@@ -115,7 +115,7 @@ class PullQuoteBlock(blocks.StructBlock):
         label = "Pull quote"
         description = "A short quotation set large between paragraphs."
         preview_value = {
-            "quote": "Every department plays its part, and the film is the sound they make together.",
+            "quote": "Every department plays its part; the film is the sound they make together.",
             "attribution": "From the set diary",
         }
 

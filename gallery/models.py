@@ -118,13 +118,13 @@ class ShowreelPage(Page):
         return images_in(self.body)
 
     def get_context(self, request, *args, **kwargs):
-        from gallery.renditions import prefetch_stream_renditions
         from gallery.privacy import visible_pages
+        from gallery.renditions import prefetch_stream_renditions
 
         context = super().get_context(request, *args, **kwargs)
         prefetch_stream_renditions(self.body)
         context["related_films"] = visible_pages(
-            request, self.related_films.live().order_by("-filmsheetpage__year")
+            request, self.related_films.live().order_by("-year")
         )
         return context
 
@@ -255,7 +255,7 @@ class AccessPass(models.Model):
 
 
 class UnlockAttempt(models.Model):
-    """Every password entered on a private page, kept to limit guessing and for the owner to read."""
+    """Every password tried on a private page: the rate limit counts these, the owner reads them."""
 
     SUCCESS = "success"
     WRONG = "wrong"
@@ -285,4 +285,3 @@ class UnlockAttempt(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()} on page {self.page_id} from {self.client}"
-

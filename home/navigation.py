@@ -12,5 +12,3 @@ def navigation_for(request):
     home = site.root_page
     children = home.get_children().live().in_menu().specific(defer=True)
     return {"home": home, "menu": visible_pages(request, children)}
-
-

@@ -94,7 +94,9 @@ def test_port_already_in_use_is_told_in_one_line():
 
 
 def test_make_run_stops_when_the_port_is_taken():
-    require((PROJECT / ".venv" / ".installed").exists(), "make run needs the .venv of `make install`")
+    require(
+        (PROJECT / ".venv" / ".installed").exists(), "make run needs the .venv of `make install`"
+    )
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -137,7 +139,13 @@ def test_production_defaults_are_safe():
 
 def test_redis_url_selects_the_shared_redis_cache():
     code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
-    result = manage("shell", "--no-imports", "-c", code, env={**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/1"})
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env={**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/1"},
+    )
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
 
 

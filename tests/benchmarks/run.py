@@ -1,0 +1,160 @@
+"""Benchmarks: SQL queries and time per page, by gallery size; media and unlocking.
+
+Run with `make bench` (or `.venv/bin/python tests/benchmarks/run.py`). Builds a throwaway
+database (SQLite in a temporary folder, or BENCH_DATABASE_URL) and prints one table.
+These are measurements, not tests: nothing here passes or fails.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT))
+WORKDIR = Path(tempfile.mkdtemp(prefix="bts-bench-"))
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "bts_site.settings",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "MEDIA_ROOT": str(WORKDIR / "media"),
+        "DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
+        ),
+        "LOG_LEVEL": "WARNING",
+    }
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+settings.STORAGES["staticfiles"]["BACKEND"] = (
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+GALLERY_SIZES = [int(n) for n in os.environ.get("BENCH_GALLERY_SIZES", "5,30,60,120").split(",")]
+REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+
+
+def measure(client, url, **headers):
+    """(status, queries, median ms, p90 ms, bytes) of GETting a URL REPEAT times."""
+    client.get(url, **headers)  # warm: templates, connections
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        r = client.get(url, **headers)
+        if r.streaming:
+            b"".join(r.streaming_content)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p90 = times[int(len(times) * 0.9) - 1]
+    return response.status_code, len(queries), statistics.median(times), p90, len(body)
+
+
+def main():
+    print(f"database: {connection.vendor}  workdir: {WORKDIR}  repeat: {REPEAT}")
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    from gallery.models import AccessPass
+    from gallery.tasks import make_page_renditions
+    from tests.factories import (
+        FilmSheetPageFactory,
+        ImageFactory,
+        ShowreelPageFactory,
+        VideoFactory,
+        build_site,
+        gallery_block,
+        make_private,
+        video_block,
+    )
+
+    tree = build_site()
+    rows = []
+    sheets = {}
+    for size in GALLERY_SIZES:
+        images = ImageFactory.create_batch(size)
+        sheet = FilmSheetPageFactory(
+            parent=tree["films"], key_image=images[0], body=[gallery_block(images)]
+        )
+        start = time.perf_counter()
+        make_page_renditions.call(sheet.pk)
+        publish_ms = (time.perf_counter() - start) * 1000
+        sheets[size] = (sheet, publish_ms)
+
+    showreel = ShowreelPageFactory(parent=tree["home"])
+    video = VideoFactory()
+    showreel.body = [video_block(video), gallery_block(ImageFactory.create_batch(10))]
+    showreel.save_revision().publish()
+    make_private(showreel)
+    make_page_renditions.call(showreel.pk)
+    access_pass, password = AccessPass.issue(label="Bench", page=showreel)
+
+    client = Client()
+    for size, (sheet, publish_ms) in sheets.items():
+        rows.append((f"film sheet, {size} photos", *measure(client, sheet.url)))
+        rows.append((f"  (renditions made at publish: {publish_ms:.0f} ms)",))
+    rows.append(("home", *measure(client, tree["home"].url)))
+    rows.append(("film index", *measure(client, tree["films"].url)))
+    rows.append(
+        (
+            "film index ?role=bts-video-unit",
+            *measure(client, tree["films"].url + "?role=bts-video-unit"),
+        )
+    )
+    rows.append(("search ?q=Film", *measure(client, "/search/?q=Film")))
+    rows.append(("sitemap.xml", *measure(client, "/sitemap.xml")))
+
+    sheet = sheets[GALLERY_SIZES[0]][0]
+    rendition = sheet.key_image.renditions.filter(filter_spec__contains="format-webp").first()
+    rows.append(("public rendition (webp)", *measure(client, rendition.url)))
+    rows.append(("private showreel, locked (form)", *measure(client, showreel.url)))
+
+    start = time.perf_counter()
+    response = client.post(f"/private/unlock/{showreel.pk}/", {"password": password})
+    unlock_ms = (time.perf_counter() - start) * 1000
+    rows.append(("unlock with a pass (PBKDF2 check)", response.status_code, "", unlock_ms, "", ""))
+    rows.append(("private showreel, unlocked", *measure(client, showreel.url)))
+    rows.append(
+        (
+            "private video, unlocked, Range 1 KiB",
+            *measure(client, video.file.url, HTTP_RANGE="bytes=0-1023"),
+        )
+    )
+
+    print(f"\n{'what':44} {'status':>6} {'queries':>7} {'median ms':>9} {'p90 ms':>7} {'bytes':>8}")
+    for row in rows:
+        if len(row) == 1:
+            print(row[0])
+            continue
+        name, status, queries, median, p90, size = row
+        fmt = lambda v, spec: format(v, spec) if v != "" else ""  # noqa: E731
+        print(
+            f"{name:44} {status:>6} {fmt(queries, '>7')} {fmt(median, '>9.1f')} "
+            f"{fmt(p90, '>7.1f')} {fmt(size, '>8')}"
+        )
+
+
+if __name__ == "__main__":
+    main()
