@@ -4,10 +4,12 @@ import mimetypes
 import os
 import re
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
@@ -82,14 +84,27 @@ class _RangeFile:
         self.handle.close()
 
 
+def content_disposition(path, content_type):
+    """Documents other than PDF and plain text download rather than open, as in Wagtail."""
+    inline_types = getattr(
+        settings, "WAGTAILDOCS_INLINE_CONTENT_TYPES", ["application/pdf", "text/plain"]
+    )
+    as_attachment = path.startswith("documents/") and content_type not in inline_types
+    return content_disposition_header(as_attachment, PurePosixPath(path).name)
+
+
 def file_response(request, path, cache_control):
     """Stream a stored file (or hand it to the web server), honouring a Range header."""
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     method = settings.MEDIA_SERVE_METHOD
     if method != "django":
         response = HttpResponse(content_type=content_type)
+        response["Content-Disposition"] = content_disposition(path, content_type)
         if method == "nginx":
-            response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + path
+            # nginx decodes the URI it is handed, as it would a request's.
+            response["X-Accel-Redirect"] = (
+                settings.MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + quote(path)
+            )
         else:
             response["X-Sendfile"] = os.path.join(settings.MEDIA_ROOT, path)
         response["Cache-Control"] = cache_control
@@ -117,6 +132,8 @@ def file_response(request, path, cache_control):
     else:
         response = FileResponse(handle, content_type=content_type)
         response["Content-Length"] = str(size)
+    if response.status_code != 416:
+        response["Content-Disposition"] = content_disposition(path, content_type)
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = cache_control
     response["X-Content-Type-Options"] = "nosniff"

@@ -8,6 +8,10 @@ A password restriction opens for a request whose session holds a grant that is s
 shared password as it is now (when allowed by SHOWREEL_ALLOW_SHARED_PASSWORD). Grants are
 checked on every request, so revoking, expiry, a password change or a removed restriction
 take effect on the very next request of every session.
+
+A response that shows anything of a private page (the page itself, or a menu, listing or
+search result naming it) is marked `Cache-Control: private, no-store` and `Vary: Cookie` by
+PrivateResponseMiddleware, so no shared cache or CDN hands it to someone else.
 """
 
 import hashlib
@@ -42,29 +46,41 @@ class _RequestState:
         self.by_path = {}
         for restriction in self.restrictions:
             self.by_path.setdefault(restriction.page.path, []).append(restriction)
-        self.by_page_id = {}
-        for restriction in self.restrictions:
-            self.by_page_id.setdefault(restriction.page_id, []).append(restriction)
         self.alias_sources = (
-            dict(Page.objects.filter(alias_of__isnull=False).values_list("path", "alias_of_id"))
+            dict(Page.objects.filter(alias_of__isnull=False).values_list("path", "alias_of__path"))
             if self.restrictions
             else {}
         )
         self._passes = None
         self.verdicts = {}
+        # Set when this request was shown a private page: its response must stay private.
+        self.revealed = False
 
     def restrictions_for(self, page):
-        """Restrictions on the page and its ancestors, following aliases as Wagtail does."""
+        """Restrictions on the page and its ancestors, and on the source of any alias among them.
+
+        Wagtail looks only at an alias source's own restrictions; an alias of a page inside a
+        private section would then show that page to everyone, so the source's ancestors count
+        too.
+        """
         if not self.restrictions:
             return []
+        found, seen = [], set()
+        for restriction in self._restrictions_for_path(page.path, depth=0):
+            if restriction.pk not in seen:
+                seen.add(restriction.pk)
+                found.append(restriction)
+        return found
+
+    def _restrictions_for_path(self, path, depth):
         found = []
         steps = Page.steplen
-        for end in range(steps, len(page.path) + 1, steps):
-            path = page.path[:end]
-            if path in self.alias_sources:
-                found.extend(self.by_page_id.get(self.alias_sources[path], []))
-            else:
-                found.extend(self.by_path.get(path, []))
+        for end in range(steps, len(path) + 1, steps):
+            prefix = path[:end]
+            found.extend(self.by_path.get(prefix, []))
+            source = self.alias_sources.get(prefix)
+            if source and depth < 8:  # aliases of aliases, without looping forever
+                found.extend(self._restrictions_for_path(source, depth + 1))
         return found
 
     def grants(self):
@@ -80,7 +96,10 @@ class _RequestState:
 
             ids = {g["pass"] for g in self.grants() if g.get("pass")}
             self._passes = (
-                {p.pk: p for p in AccessPass.objects.usable().filter(pk__in=ids).select_related("page")}
+                {
+                    p.pk: p
+                    for p in AccessPass.objects.usable().filter(pk__in=ids).select_related("page")
+                }
                 if ids
                 else {}
             )
@@ -111,7 +130,13 @@ def restriction_is_open(request, restriction, page):
             continue
         if "pass" in grant:
             access_pass = state.passes().get(grant["pass"])
-            if access_pass and page.path.startswith(access_pass.page.path):
+            if (
+                access_pass
+                and page.path.startswith(access_pass.page.path)
+                # A pass opens only while its own page is private: were the owner to make
+                # it public, the pass must not go on opening private pages below it.
+                and state.restrictions_for(access_pass.page)
+            ):
                 return True
         elif (
             settings.SHOWREEL_ALLOW_SHARED_PASSWORD
@@ -123,10 +148,9 @@ def restriction_is_open(request, restriction, page):
 
 
 def is_private(page, request=None):
-    """Whether the page, or an ancestor, carries any view restriction."""
-    if request is not None:
-        return bool(_state(request).restrictions_for(page))
-    return page.get_view_restrictions().exists()
+    """Whether the page, or an ancestor (or an alias source), carries any view restriction."""
+    state = _state(request) if request is not None else _RequestState(None)
+    return bool(state.restrictions_for(page))
 
 
 def can_view_page(request, page):
@@ -140,6 +164,8 @@ def can_view_page(request, page):
         or is_editor(request)
         or all(restriction_is_open(request, r, page) for r in restrictions)
     )
+    if verdict and restrictions:
+        state.revealed = True
     state.verdicts[page.pk] = verdict
     return verdict
 
@@ -147,6 +173,14 @@ def can_view_page(request, page):
 def visible_pages(request, pages):
     """The pages of an iterable or queryset that this request may see, in order."""
     return [page for page in pages if can_view_page(request, page)]
+
+
+def unmet_login_restriction(request, page):
+    """Whether a login or group restriction (not a password) keeps this request out."""
+    return any(
+        r.restriction_type != PageViewRestriction.PASSWORD and not r.accept_request(request)
+        for r in _state(request).restrictions_for(page)
+    )
 
 
 def password_restrictions_for(request, page):
@@ -170,8 +204,10 @@ def grant_access(request, page, *, access_pass=None, restriction=None):
             continue
         if grant not in grants:
             grants.append(grant)
-    if SESSION_KEY not in request.session:
-        # A session made for unlocking ends with the browser, as Wagtail's does.
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        # A visitor's unlocked session ends with the browser, as Wagtail's does; an
+        # editor's login session keeps the length it has.
         request.session.set_expiry(0)
     # A fresh session key on unlocking: a session id seen before cannot ride on the grant.
     request.session.cycle_key()
@@ -184,6 +220,29 @@ def mark_private_response(response):
     add_never_cache_headers(response)
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def revealed_private_content(request):
+    """Whether this request was judged able to see some private page."""
+    state = getattr(request, _CACHE_ATTR, None)
+    return bool(state and state.revealed)
+
+
+class PrivateResponseMiddleware:
+    """Keeps out of shared caches every response that showed something private.
+
+    A public page is private for the visitor who holds a pass when its menu, listing or
+    search results name a private page; it must never be cached and served to others.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if revealed_private_content(request):
+            mark_private_response(response)
+        return response
 
 
 def _referencing_sources(obj, depth=0):

@@ -1,15 +1,19 @@
 """The password form of private pages, unlocking, and media files behind the privacy check."""
 
+import functools
 import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.mail import send_mail
 from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
@@ -34,7 +38,7 @@ def password_required_response(request, page, form=None, error="", status=403, r
     """The form shown instead of a private page. It names nothing of the page it guards."""
     context = {
         "form": form or UnlockForm(),
-        "action_url": f"/private/unlock/{page.pk}/",
+        "action_url": reverse("unlock_private_page", args=[page.pk]),
         "error": error,
         "robots": "noindex, nofollow",
     }
@@ -46,88 +50,156 @@ def password_required_response(request, page, form=None, error="", status=403, r
     return privacy.mark_private_response(response)
 
 
-def _recent_failures(request, page):
-    since = timezone.now() - timedelta(seconds=settings.SHOWREEL_UNLOCK_WINDOW)
-    return UnlockAttempt.objects.filter(
-        page=page, client=client_key(request), outcome__in=FAILED, created_at__gte=since
-    )
-
-
-def _log(request, page, outcome, access_pass=None):
-    UnlockAttempt.objects.create(
+def _log(request, page):
+    """Log an attempt before its password is checked: as a failure until settled."""
+    return UnlockAttempt.objects.create(
         page=page,
-        access_pass=access_pass,
-        outcome=outcome,
+        outcome=UnlockAttempt.WRONG,
         client=client_key(request),
         user_agent=user_agent(request),
     )
+
+
+def _settle(request, attempt, outcome, access_pass=None):
+    """Give a logged attempt its outcome once the password has been checked."""
+    if outcome != attempt.outcome or access_pass is not None:
+        UnlockAttempt.objects.filter(pk=attempt.pk).update(outcome=outcome, access_pass=access_pass)
     logger.info(
         "unlock %s page=%s pass=%s from=%s",
         outcome,
-        page.pk,
+        attempt.page_id,
         access_pass.pk if access_pass else "-",
         ip_prefix(request),
     )
 
 
-def find_pass(page, password):
-    """The access pass this password belongs to, if it covers the page (or None)."""
-    key = password.split("-", 1)[0].lower()
-    if len(key) != 5:
-        return None
-    ancestors = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
-    candidate = (
-        AccessPass.objects.filter(lookup_key=key, page__path__in=ancestors)
-        .select_related("page")
-        .first()
+def _limit_reached(attempt):
+    """Seconds to wait when this attempt is over the limit for its client and page, else 0.
+
+    The attempt is logged (as a failure) before this count, so parallel requests each see
+    the ones before them: a burst of guesses cannot all slip in under the limit together.
+    """
+    limit, window = settings.SHOWREEL_UNLOCK_ATTEMPTS, settings.SHOWREEL_UNLOCK_WINDOW
+    since = timezone.now() - timedelta(seconds=window)
+    latest = list(
+        UnlockAttempt.objects.filter(
+            page_id=attempt.page_id,
+            client=attempt.client,
+            outcome__in=FAILED,
+            created_at__gte=since,
+            pk__lt=attempt.pk,
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
     )
-    if candidate and candidate.check_password(password.lower()):
-        return candidate
-    return None
+    if len(latest) < limit:
+        return 0
+    # Allowed again when the oldest of the latest `limit` failures leaves the window.
+    retry = latest[-1] + timedelta(seconds=window) - timezone.now()
+    return max(int(retry.total_seconds()) + 1, 1)
 
 
-def _record_use(request, access_pass):
+@functools.cache
+def _dummy_hash():
+    return make_password("not-an-access-pass")
+
+
+def find_pass(request, page, password):
+    """The access pass this password belongs to, if it covers the page (or None).
+
+    A pass covers the page it was issued for and everything below it, and only while
+    that page is private.
+    """
+    key = password.split("-", 1)[0].lower()
+    ancestors = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
+    candidate = None
+    if len(key) == 5:
+        candidate = (
+            AccessPass.objects.filter(lookup_key=key, page__path__in=ancestors)
+            .select_related("page")
+            .first()
+        )
+    if candidate is None:
+        # The same hashing work as a real check: response times do not tell which keys exist.
+        check_password(password.lower(), _dummy_hash())
+        return None
+    if not candidate.check_password(password.lower()):
+        return None
+    if not privacy.is_private(candidate.page, request):
+        return None
+    return candidate
+
+
+def _send_first_use_email(request, access_pass, page, when):
+    """Tell the owner a pass has just been used for the first time. Never raises."""
+    if not settings.SHOWREEL_NOTIFY_EMAIL:
+        return
+    when = timezone.localtime(when)
+    lines = [
+        f"The access pass “{access_pass.label}” was used for the first time.",
+        "",
+        f"Page: {page.title}",
+        f"When: {when:%Y-%m-%d %H:%M %Z}",
+        f"From: {ip_prefix(request)}",
+        f"Browser: {user_agent(request) or 'unknown'}",
+    ]
+    try:
+        details = reverse("access_passes:inspect", args=[access_pass.pk])
+    except NoReverseMatch:
+        details = ""
+    if details:
+        lines += ["", f"Details: {settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{details}"]
+    try:
+        send_mail(
+            f"Access pass used: {access_pass.label}",
+            "\n".join(lines),
+            None,
+            [settings.SHOWREEL_NOTIFY_EMAIL],
+        )
+    except Exception:
+        # Unlocking must go on whatever the mail server does.
+        logger.exception("Could not send the first-use email for pass %s", access_pass.pk)
+
+
+def _record_use(request, access_pass, page):
     now = timezone.now()
-    first_use = access_pass.first_used_at is None
     AccessPass.objects.filter(pk=access_pass.pk).update(
         use_count=F("use_count") + 1,
         last_used_at=now,
         last_ip_prefix=ip_prefix(request),
         last_user_agent=user_agent(request),
     )
-    if first_use:
-        updated = AccessPass.objects.filter(pk=access_pass.pk, first_used_at__isnull=True).update(
+    if access_pass.first_used_at is None:
+        # Only the request that sets first_used_at sends the email, even in parallel.
+        first = AccessPass.objects.filter(pk=access_pass.pk, first_used_at__isnull=True).update(
             first_used_at=now
         )
-        if updated and settings.SHOWREEL_NOTIFY_EMAIL:
-            try:
-                send_mail(
-                    f"Access pass used: {access_pass.label}",
-                    f"The pass “{access_pass.label}” was used for the first time at {now:%Y-%m-%d %H:%M} "
-                    f"from {ip_prefix(request)}.",
-                    None,
-                    [settings.SHOWREEL_NOTIFY_EMAIL],
-                )
-            except Exception:
-                logger.exception("Could not send the first-use email for pass %s", access_pass.pk)
+        if first:
+            _send_first_use_email(request, access_pass, page, now)
+
+
+def _redirect(target):
+    return privacy.mark_private_response(HttpResponseRedirect(target))
 
 
 @require_http_methods(["GET", "POST"])
 def unlock(request, page_id, restriction_id=None):
-    """Check a password for a private page: an access pass, or Wagtail's shared password."""
-    page = get_object_or_404(Page, pk=page_id).specific
+    """Check a password for a private page: an access pass, or Wagtail's shared password.
+
+    Every POST is logged as an UnlockAttempt; the failures of the last
+    SHOWREEL_UNLOCK_WINDOW seconds, per client and page, are the rate limit.
+    """
+    page = get_object_or_404(Page.objects.live(), pk=page_id).specific
     target = page.get_url(request) or "/"
     if not privacy.is_private(page, request) or privacy.can_view_page(request, page):
-        return HttpResponseRedirect(target)
+        return _redirect(target)
     if request.method == "GET":
         return password_required_response(request, page)
 
-    failures = _recent_failures(request, page)
-    if failures.count() >= settings.SHOWREEL_UNLOCK_ATTEMPTS:
-        oldest = failures.order_by("created_at").first().created_at
-        retry = oldest + timedelta(seconds=settings.SHOWREEL_UNLOCK_WINDOW) - timezone.now()
-        retry_seconds = max(int(retry.total_seconds()) + 1, 1)
-        _log(request, page, UnlockAttempt.LIMITED)
+    attempt = _log(request, page)
+    retry_seconds = _limit_reached(attempt)
+    if retry_seconds:
+        _settle(request, attempt, UnlockAttempt.LIMITED)
         message = MESSAGES[UnlockAttempt.LIMITED].format(minutes=max(retry_seconds // 60, 1))
         return password_required_response(
             request, page, error=message, status=429, retry_after=retry_seconds
@@ -135,28 +207,31 @@ def unlock(request, page_id, restriction_id=None):
 
     form = UnlockForm(request.POST)
     if not form.is_valid():
-        return password_required_response(request, page, form=form, status=400)
+        _settle(request, attempt, UnlockAttempt.WRONG)
+        return password_required_response(
+            request, page, form=form, error="Please enter the password you were given.", status=400
+        )
     password = form.cleaned_data["password"]
 
-    access_pass = find_pass(page, password)
+    access_pass = find_pass(request, page, password)
     if access_pass is not None:
         if access_pass.is_revoked or access_pass.is_expired:
             outcome = UnlockAttempt.REVOKED if access_pass.is_revoked else UnlockAttempt.EXPIRED
-            _log(request, page, outcome, access_pass)
+            _settle(request, attempt, outcome, access_pass)
             return password_required_response(request, page, error=MESSAGES[outcome])
-        _record_use(request, access_pass)
+        _settle(request, attempt, UnlockAttempt.SUCCESS, access_pass)
+        _record_use(request, access_pass, page)
         privacy.grant_access(request, page, access_pass=access_pass)
-        _log(request, page, UnlockAttempt.SUCCESS, access_pass)
-        return HttpResponseRedirect(target)
+        return _redirect(target)
 
     if settings.SHOWREEL_ALLOW_SHARED_PASSWORD:
         for restriction in privacy.password_restrictions_for(request, page):
             if restriction.password and privacy.constant_time_equal(password, restriction.password):
+                _settle(request, attempt, UnlockAttempt.SUCCESS)
                 privacy.grant_access(request, page, restriction=restriction)
-                _log(request, page, UnlockAttempt.SUCCESS)
-                return HttpResponseRedirect(target)
+                return _redirect(target)
 
-    _log(request, page, UnlockAttempt.WRONG)
+    _settle(request, attempt, UnlockAttempt.WRONG)
     return password_required_response(request, page, error=MESSAGES[UnlockAttempt.WRONG])
 
 
@@ -171,6 +246,11 @@ def serve_media(request, path):
     if access == privacy.DENIED:
         # The same answer as a file that does not exist: nothing to learn by guessing.
         raise Http404("No such file.")
+    return media_response(request, path, access)
+
+
+def media_response(request, path, access):
+    """A stored file with the cache headers its visibility calls for; 404 if it is missing."""
     if access == privacy.PUBLIC:
         cache_control = f"public, max-age={settings.PUBLIC_MEDIA_MAX_AGE}"
     else:
@@ -179,5 +259,5 @@ def serve_media(request, path):
     if response is None:
         raise Http404("No such file.")
     if access != privacy.PUBLIC:
-        response["Vary"] = "Cookie"
+        patch_vary_headers(response, ["Cookie"])
     return response

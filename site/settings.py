@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gallery.privacy.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -249,7 +250,7 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 128_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
-WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "gallery/password_required.html"
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "gallery/password_required.html"  # noqa: S105
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 

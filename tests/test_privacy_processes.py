@@ -1,0 +1,308 @@
+"""One unlocked session, honoured by two separate server processes on the same database.
+
+Two real gunicorn processes run with production settings (DEBUG off, HTTPS behind a
+proxy, sessions in the database) against a dedicated SQLite file, and against a dedicated
+PostgreSQL database when DATABASE_URL points at PostgreSQL. A visitor unlocks a showreel
+on process A; process B answers the same session cookie with the page. The pass is then
+revoked in the database and both processes lock the session out on its next request.
+"""
+
+import html
+import http.client
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from tests.conftest import require
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON = PROJECT / ".venv" / "bin" / "python"
+GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
+MARKER = "Ossifragecoldharbour"
+
+BUILD = f"""
+import json
+from gallery.models import AccessPass
+from tests import factories
+
+site = factories.build_site()
+video = factories.VideoFactory()
+reel = factories.ShowreelPageFactory(
+    parent=site["home"],
+    title="{MARKER} reel",
+    slug="two-process-reel",
+    body=[factories.video_block(video)],
+)
+reel.save_revision().publish()
+factories.make_private(reel, password="shared-for-processes-1")
+access_pass, password = AccessPass.issue(label="Producer", page=reel)
+print(json.dumps({{
+    "url": reel.url, "page_id": reel.pk, "pass_id": access_pass.pk,
+    "password": password, "video": video.file.url,
+}}))
+"""
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def manage(env, *args, script=None):
+    command = [str(PYTHON), "manage.py", *args]
+    if script is not None:
+        command += ["-c", script]
+    result = subprocess.run(
+        command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def postgres_url():
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else ""
+
+
+def backends():
+    return ["sqlite", "postgres"] if postgres_url() else ["sqlite"]
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """collectstatic once, as a deployment does: the manifest storage needs it."""
+    root = tmp_path_factory.mktemp("static")
+    manage({**outside_env(), "DEBUG": "1", "STATIC_ROOT": str(root)}, "collectstatic", "--noinput")
+    return root
+
+
+@pytest.fixture(params=backends())
+def database_url(request, tmp_path):
+    """A dedicated database: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'processes.sqlite3'}"
+        return
+    import psycopg
+
+    base = urlsplit(postgres_url())
+    name = f"bts_processes_{secrets.token_hex(4)}"
+    admin_url = base._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def outside_env():
+    """The environment without what the test run itself set (its settings module above all)."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(
+            ("DJANGO", "DEBUG", "SECURE_", "SESSION_", "CSRF_", "PYTEST", "DATABASE_URL")
+        )
+        and key not in ("SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL")
+    }
+
+
+@pytest.fixture
+def production_env(database_url, static_root, tmp_path):
+    env = outside_env()
+    env.update(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "DATABASE_URL": database_url,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_PROXY_SSL_HEADER_NAME": "HTTP_X_FORWARDED_PROTO",
+            "STATIC_ROOT": str(static_root),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "LOG_LEVEL": "WARNING",
+            "SHOWREEL_NOTIFY_EMAIL": "",
+        }
+    )
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "createcachetable")
+    return env
+
+
+class Server:
+    """One gunicorn process of the site, on its own port."""
+
+    def __init__(self, env, log_path):
+        self.port = free_port()
+        self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                str(GUNICORN),
+                "bts_site.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "60",
+            ],
+            cwd=PROJECT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_until_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, Path(self.log.name).read_text()
+            try:
+                if self.request("GET", "/healthz/")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise AssertionError(f"server on {self.port} did not start")
+
+    def request(self, method, path, body=None, headers=None, cookies=None):
+        """(status, headers, body) of one request, as seen through an HTTPS proxy."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        all_headers = {"Host": f"127.0.0.1:{self.port}", "X-Forwarded-Proto": "https"}
+        if cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        all_headers.update(headers or {})
+        try:
+            connection.request(method, path, body=body, headers=all_headers)
+            response = connection.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            connection.close()
+
+    def log_tail(self, lines=40):
+        self.log.flush()
+        return "\n".join(Path(self.log.name).read_text().splitlines()[-lines:])
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+        self.log.close()
+
+
+@pytest.fixture
+def two_servers(production_env, tmp_path):
+    require(GUNICORN.exists(), "gunicorn is not installed in .venv")
+    servers = []
+    try:
+        for name in ("a", "b"):
+            servers.append(Server(production_env, tmp_path / f"gunicorn-{name}.log"))
+        for server in servers:
+            server.wait_until_ready()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def cookies_from(headers):
+    jar = SimpleCookie()
+    for value in headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+def unlock(server, site, password):
+    """Unlock through the real form: CSRF cookie and token, Origin and Referer as a browser."""
+    status, headers, body = server.request("GET", site["url"])
+    assert status == 403, server.log_tail()
+    cookies = cookies_from(headers)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode())[1]
+    origin = f"https://127.0.0.1:{server.port}"
+    status, headers, _ = server.request(
+        "POST",
+        f"/private/unlock/{site['page_id']}/",
+        body=urlencode({"csrfmiddlewaretoken": html.unescape(token), "password": password}),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": origin,
+            "Referer": origin + site["url"],
+        },
+        cookies=cookies,
+    )
+    assert status == 302, server.log_tail()
+    cookies.update(cookies_from(headers))
+    assert "sessionid" in cookies
+    return {"sessionid": cookies["sessionid"]}
+
+
+def test_unlocked_session_holds_across_processes_until_revoked(production_env, two_servers):
+    site = json.loads(manage(production_env, "shell", script=BUILD).strip().splitlines()[-1])
+    server_a, server_b = two_servers
+
+    session = unlock(server_a, site, site["password"])
+
+    for server in (server_b, server_a):
+        status, headers, body = server.request("GET", site["url"], cookies=session)
+        assert status == 200, server.port
+        assert MARKER in body.decode()
+        assert "no-store" in headers["Cache-Control"]
+        assert "Cookie" in headers["Vary"]
+    status, headers, body = server_b.request(
+        "GET", site["video"], headers={"Range": "bytes=100-199"}, cookies=session
+    )
+    assert status == 206
+    assert headers["Content-Range"].startswith("bytes 100-199/")
+    assert len(body) == 100
+    # Without the cookie, neither process shows anything.
+    status, _, body = server_b.request("GET", site["url"])
+    assert status == 403
+    assert MARKER not in body.decode()
+    assert server_b.request("GET", site["video"])[0] == 404
+
+    manage(
+        production_env,
+        "shell",
+        script=(
+            "from gallery.models import AccessPass; "
+            f"AccessPass.objects.get(pk={site['pass_id']}).revoke()"
+        ),
+    )
+    for server in (server_a, server_b):
+        status, _, body = server.request("GET", site["url"], cookies=session)
+        assert status == 403, server.port
+        assert MARKER not in body.decode()
+        assert server.request("GET", site["video"], cookies=session)[0] == 404
+
+
+def test_shared_password_change_locks_out_every_process(production_env, two_servers):
+    site = json.loads(manage(production_env, "shell", script=BUILD).strip().splitlines()[-1])
+    server_a, server_b = two_servers
+    session = unlock(server_b, site, "shared-for-processes-1")
+    assert server_a.request("GET", site["url"], cookies=session)[0] == 200
+
+    manage(
+        production_env,
+        "shell",
+        script=(
+            "from wagtail.models import PageViewRestriction; "
+            f"PageViewRestriction.objects.filter(page_id={site['page_id']})"
+            ".update(password='shared-for-processes-2')"
+        ),
+    )
+    for server in (server_a, server_b):
+        status, _, body = server.request("GET", site["url"], cookies=session)
+        assert status == 403
+        assert MARKER not in body.decode()
