@@ -1,0 +1,130 @@
+"""A producer with a password from the owner: the locked showreel, the video, a revoked pass."""
+
+import pytest
+from playwright.sync_api import expect
+
+from bts_site.demo import content
+from tests.browser.helpers import (
+    DESKTOP,
+    SHOWREEL_PATH,
+    SHOWREEL_TITLE,
+    revoke_access_pass,
+    unlock,
+)
+
+pytestmark = pytest.mark.browser
+
+SHOWREEL_WORDS = [
+    SHOWREEL_TITLE,
+    content.SHOWREEL["gallery_title"],
+    content.SHOWREEL["video"]["caption"],
+]
+
+_PLAY = """async () => {
+    const video = document.querySelector('video');
+    video.muted = true;
+    await video.play();
+}"""
+
+_SEEK = """async (target) => {
+    const video = document.querySelector('video');
+    video.pause();
+    const seeked = new Promise((resolve) => {
+        video.addEventListener('seeked', resolve, { once: true });
+    });
+    const late = new Promise((resolve) => setTimeout(() => resolve('timeout'), 10000));
+    video.currentTime = target;
+    const outcome = await Promise.race([seeked.then(() => 'seeked'), late]);
+    return { outcome, currentTime: video.currentTime };
+}"""
+
+
+@pytest.fixture(scope="module")
+def producer(browser, live_site):
+    """One producer's browser, with no admin cookies, across the module's steps."""
+    context = browser.new_context(base_url=live_site.base_url, viewport=DESKTOP["viewport"])
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def unlocked_producer(producer, issued_pass):
+    """The producer's browser once the owner's pass has opened the showreel."""
+    page = producer.new_page()
+    page.goto(SHOWREEL_PATH)
+    if page.get_by_role("heading", name="Private work").count():
+        unlock(page, issued_pass.password)
+    page.close()
+    return producer
+
+
+def assert_locked(page):
+    expect(page.get_by_role("heading", level=1)).to_have_text("Private work")
+    expect(page.get_by_label("Password")).to_be_visible()
+    expect(page.locator("video")).to_have_count(0)
+    expect(page.locator("[data-gallery]")).to_have_count(0)
+    html = page.content()
+    for words in SHOWREEL_WORDS:
+        assert words not in html, f"the locked page gives away {words!r}"
+
+
+def test_stranger_sees_only_the_password_form_on_the_showreel(producer):
+    page = producer.new_page()
+    response = page.goto(SHOWREEL_PATH)
+    assert response.status == 403
+    assert "no-store" in response.headers.get("cache-control", "")
+    assert_locked(page)
+
+
+def test_wrong_password_shows_error_and_keeps_showreel_locked(producer):
+    page = producer.new_page()
+    page.goto(SHOWREEL_PATH)
+    unlock(page, "mistyped-password-from-an-old-email")
+    expect(page.get_by_role("alert")).to_contain_text("That password does not open this page")
+    expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
+    assert_locked(page)
+
+
+def test_access_pass_unlocks_showreel_whose_video_plays_and_seeks(unlocked_producer):
+    page = unlocked_producer.new_page()
+    ranges = []
+
+    def note_video_response(response):
+        if "/media/videos/" in response.url:
+            ranges.append((response.status, response.headers.get("content-range", "")))
+
+    page.on("response", note_video_response)
+    response = page.goto(SHOWREEL_PATH)
+    assert response.status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text(SHOWREEL_TITLE)
+    video = page.locator("video")
+    expect(video).to_be_visible()
+
+    page.evaluate(_PLAY)
+    page.wait_for_function("() => document.querySelector('video').currentTime > 0.5")
+
+    duration = page.evaluate("() => document.querySelector('video').duration")
+    assert duration and duration > 1, f"the clip reports a duration of {duration}"
+    target = round(min(duration * 0.75, duration - 0.5), 2)
+    seek = page.evaluate(_SEEK, target)
+    assert seek["outcome"] == "seeked", seek
+    assert abs(seek["currentTime"] - target) < 0.3, seek
+    assert any(status == 206 and value.startswith("bytes ") for status, value in ranges), ranges
+
+
+def test_revoked_pass_locks_out_on_next_request(
+    unlocked_producer, issued_pass, new_context, owner_state
+):
+    page = unlocked_producer.new_page()
+    page.goto(SHOWREEL_PATH)
+    expect(page.get_by_role("heading", level=1)).to_have_text(SHOWREEL_TITLE)
+
+    owner = new_context(storage_state=owner_state).new_page()
+    revoke_access_pass(owner, issued_pass.label)
+
+    response = page.reload()
+    assert response.status == 403
+    assert_locked(page)
+    unlock(page, issued_pass.password)
+    expect(page.get_by_role("alert")).to_contain_text("withdrawn")
+    assert_locked(page)
