@@ -58,6 +58,14 @@ def database_from_url(url):
         # A persistent connection buys nothing for a local file.
         config["CONN_MAX_AGE"] = 0
         config["CONN_HEALTH_CHECKS"] = False
+        # Several server processes may write at once: wait for the lock instead of failing
+        # with "database is locked", take it at the start of each transaction, and let
+        # readers go on while one process writes (WAL).
+        # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("timeout", 20)
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
     return config
 
 

@@ -163,3 +163,13 @@ def test_database_url_configures_postgres_with_health_checks():
         "portfolio",
         "True",
     ]
+
+
+def test_sqlite_waits_for_locks_so_several_processes_can_write(tmp_path):
+    code = (
+        "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS'];"
+        "print(o['timeout'], o['transaction_mode'], 'journal_mode=WAL' in o['init_command'])"
+    )
+    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.stdout.split() == ["20", "IMMEDIATE", "True"], result.stderr

@@ -154,6 +154,8 @@ class Server:
                 "1",
                 "--timeout",
                 "60",
+                # gunicorn 27 shares one control socket per user between servers otherwise.
+                "--no-control-socket",
             ],
             cwd=PROJECT,
             env=env,
