@@ -128,9 +128,10 @@ class AccessPassCreateView(generic.CreateView):
         return response
 
 
-class AccessPassEditView(generic.EditView):
+class RevokeButtonMixin:
+    """A “Revoke” button in the header of a view of one pass that is not revoked yet."""
+
     revoke_url_name = None
-    inspect_url_name = None
 
     @cached_property
     def header_more_buttons(self):
@@ -147,9 +148,12 @@ class AccessPassEditView(generic.EditView):
         return buttons
 
 
-class AccessPassInspectView(generic.InspectView):
+class AccessPassEditView(RevokeButtonMixin, generic.EditView):
+    inspect_url_name = None
+
+
+class AccessPassInspectView(RevokeButtonMixin, generic.InspectView):
     template_name = "gallery/admin/access_pass_inspect.html"
-    revoke_url_name = None
     recent_attempts = 50
 
     def get_field_display_value(self, field_name, field):
@@ -163,20 +167,6 @@ class AccessPassInspectView(generic.InspectView):
 
     def get_page_display_value(self):
         return self.object.page.get_admin_display_title()
-
-    @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        if not self.object.is_revoked and self.user_has_permission("change"):
-            buttons.append(
-                Button(
-                    "Revoke",
-                    url=reverse(self.revoke_url_name, args=(quote(self.object.pk),)),
-                    icon_name="lock",
-                    priority=15,
-                )
-            )
-        return buttons
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
