@@ -81,6 +81,20 @@ def images_in(value, found=None):
     return found
 
 
+def largest_jpeg_url(image, preset):
+    """The URL of a preset's largest JPEG (lightbox, posters, social cards, JSON-LD)."""
+    from wagtail.images.shortcuts import get_renditions_or_not_found
+
+    if image is None:
+        return ""
+    filters = [f for f in preset_filters(preset) if "format-jpeg" in f.spec] or preset_filters(
+        preset
+    )
+    # All at once: the single-rendition call writes to the cache on every use.
+    renditions = get_renditions_or_not_found(image, filters).values()
+    return max(renditions, key=lambda r: r.width).url
+
+
 def prefetch_renditions(images):
     """Load the renditions of all these images in one query and attach them."""
     images = [image for image in images if image is not None]

@@ -4,11 +4,7 @@ Built from the page being shown only: no other page's data enters here, so a pri
 page cannot leak through the structured data of a public one.
 """
 
-from wagtail.images.shortcuts import get_renditions_or_not_found
-
-from gallery.renditions import images_in, preset_filters
-
-SCHEMA = "https://schema.org"
+from gallery.renditions import images_in, largest_jpeg_url
 
 
 def absolute(request, url):
@@ -17,13 +13,7 @@ def absolute(request, url):
 
 def image_url(request, image, preset="wide"):
     """Absolute URL of the largest JPEG of a preset."""
-    if image is None:
-        return ""
-    filters = [f for f in preset_filters(preset) if "format-jpeg" in f.spec]
-    # All at once: the single-rendition call writes to the cache on every use.
-    renditions = get_renditions_or_not_found(image, filters).values()
-    best = max(renditions, key=lambda r: r.width)
-    return absolute(request, best.url)
+    return absolute(request, largest_jpeg_url(image, preset))
 
 
 def owner(portfolio_settings):

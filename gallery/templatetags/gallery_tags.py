@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from wagtail.images.models import Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
-from gallery.renditions import preset_filters, preset_sizes
+from gallery.renditions import largest_jpeg_url, preset_filters, preset_sizes
 
 register = template.Library()
 
@@ -37,14 +37,8 @@ def picture_preset(image, preset, alt=None, loading="lazy", css_class="", priori
 
 @register.simple_tag
 def rendition_url(image, preset):
-    """The URL of a preset's largest JPEG, e.g. for Open Graph or the lightbox."""
-    if image is None:
-        return ""
-    filters = [f for f in preset_filters(preset) if "format-jpeg" in f.spec] or preset_filters(
-        preset
-    )
-    renditions = get_renditions_or_not_found(image, filters)
-    return max(renditions.values(), key=lambda r: r.width).url
+    """The URL of a preset's largest JPEG, e.g. for posters or the lightbox."""
+    return largest_jpeg_url(image, preset)
 
 
 @register.simple_tag
