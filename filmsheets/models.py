@@ -13,8 +13,10 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from filmsheets.blocks import FilmSheetStreamBlock
 from filmsheets.validators import validate_film_year
+from gallery.blocks import BackstageStreamBlock
+from gallery.pages import LibraryImagesMixin
+from showreels.privacy import visible_pages
 
 
 class FilmRole(models.Model):
@@ -60,8 +62,6 @@ class FilmIndexPage(Page):
 
     def film_sheets(self, request):
         """The film sheets this request may see, newest first."""
-        from gallery.privacy import visible_pages
-
         sheets = (
             FilmSheetPage.objects.child_of(self)
             .live()
@@ -99,7 +99,7 @@ class FilmIndexPage(Page):
         return context
 
 
-class FilmSheetPage(Page):
+class FilmSheetPage(LibraryImagesMixin, Page):
     """The technical data sheet of one film the owner worked on."""
 
     original_title = models.CharField(max_length=200, blank=True)
@@ -135,7 +135,7 @@ class FilmSheetPage(Page):
         related_name="+",
     )
     synopsis = RichTextField(blank=True, features=["bold", "italic", "link"])
-    body = StreamField(FilmSheetStreamBlock(), blank=True, use_json_field=True)
+    body = StreamField(BackstageStreamBlock(), blank=True, use_json_field=True)
 
     content_panels = [
         *Page.content_panels,
@@ -184,6 +184,9 @@ class FilmSheetPage(Page):
     parent_page_types = ["filmsheets.FilmIndexPage"]
     subpage_types = []
     template = "filmsheets/film_sheet_page.html"
+    lead_image_field = "key_image"
+    # Wide: the film's image in its structured data (bts_site.structured_data).
+    lead_image_presets = ("hero", "card", "wide")
 
     class Meta:
         verbose_name = "film sheet"
@@ -216,23 +219,8 @@ class FilmSheetPage(Page):
         ]
         return [(label, value) for label, value in facts if value]
 
-    def rendition_needs(self):
-        from gallery.renditions import images_in
-
-        needs = images_in(self.body)
-        if self.key_image:
-            # Wide: the film's image in its structured data (bts_site.structured_data).
-            needs.append((self.key_image, ("hero", "card", "wide", "social")))
-        elif needs:
-            # Without a key image, shared links show the first photo of the body.
-            needs.append((needs[0][0], ("social",)))
-        return needs
-
     def get_context(self, request, *args, **kwargs):
-        from gallery.privacy import visible_pages
-        from gallery.renditions import prefetch_stream_renditions
-
         context = super().get_context(request, *args, **kwargs)
-        prefetch_stream_renditions(self.body, extra_images=[self.key_image])
+        self.prefetch_library()
         context["showreels"] = visible_pages(request, self.showreels.live())
         return context

@@ -8,6 +8,8 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from gallery.renditions import GALLERY_LAYOUT_PRESETS
+
 GALLERY_LAYOUTS = [
     ("grid", "Grid"),
     ("masonry", "Masonry (images keep their proportions)"),
@@ -70,6 +72,20 @@ class BackstageGalleryBlock(blocks.StructBlock):
         preview_template = "blocks/preview/backstage_gallery_block.html"
         preview_value = {"title": "First week on set", "layout": "grid", "photos": []}
 
+    def rendition_needs(self, value):
+        """Each photo in the presets of the gallery's layout and of the lightbox."""
+        presets = GALLERY_LAYOUT_PRESETS[value.get("layout") or "grid"]
+        return [(photo.image, presets) for photo in value.get("photos") or [] if photo.image]
+
+
+class VideoValue(blocks.StructValue):
+    def poster_image(self):
+        """The still shown before the video plays: the block's own, else the video's."""
+        if self.get("poster") is not None:
+            return self["poster"]
+        video = self.get("video")
+        return video.poster if video is not None else None
+
 
 class VideoBlock(blocks.StructBlock):
     """A video: a file from the video library (with its poster) or an embed URL."""
@@ -85,6 +101,10 @@ class VideoBlock(blocks.StructBlock):
     )
     caption = blocks.CharBlock(required=False, max_length=300)
 
+    def rendition_needs(self, value):
+        poster = value.poster_image()
+        return [(poster, ("wide",))] if poster is not None else []
+
     def clean(self, value):
         value = super().clean(value)
         has_file, has_embed = bool(value.get("video")), bool(value.get("embed"))
@@ -99,6 +119,7 @@ class VideoBlock(blocks.StructBlock):
 
     class Meta:
         icon = "media"
+        value_class = VideoValue
         template = "blocks/video_block.html"
         label = "Video"
         description = "A backstage video: an uploaded file with a poster, or a YouTube/Vimeo link."

@@ -13,6 +13,8 @@ from django.utils.http import content_disposition_header
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
+from gallery.models import Video
+
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 
@@ -29,8 +31,6 @@ def clean_media_path(path):
 
 def owner_of(path):
     """The library object a media file belongs to: an image, a video or a document."""
-    from gallery.models import Video
-
     Image = get_image_model()
     Rendition = Image.get_rendition_model()
     if path.startswith("original_images/"):

@@ -6,13 +6,12 @@ a page's renditions are fetched in one query whatever the number of images.
 """
 
 import copy
+import functools
 import logging
 
-from django.db.models import prefetch_related_objects
-from wagtail.blocks import StreamValue, StructValue
-from wagtail.blocks.list_block import ListValue
 from wagtail.images import get_image_model
-from wagtail.images.models import AbstractImage, Filter
+from wagtail.images.models import Filter
+from wagtail.images.shortcuts import get_renditions_or_not_found
 
 logger = logging.getLogger(__name__)
 
@@ -43,52 +42,24 @@ GALLERY_LAYOUT_PRESETS = {
 }
 
 
+@functools.cache
 def preset_filters(name):
+    """The Filter objects of a preset, parsed once per process: Wagtail parses a spec on
+    every Filter it builds, which would cost more than the rest of a gallery's rendering."""
     spec, _sizes = PRESETS[name]
-    return [Filter(spec=s) for s in Filter.expand_spec(spec)]
+    return tuple(Filter(spec=s) for s in Filter.expand_spec(spec))
 
 
 def preset_sizes(name):
     return PRESETS[name][1]
 
 
-def images_in(value, found=None):
-    """Every image held in a block value, however deeply nested: (image, presets) pairs."""
-    from gallery.models import Video
-
-    found = [] if found is None else found
-    if isinstance(value, AbstractImage):
-        found.append((value, ("wide",)))
-    elif isinstance(value, Video):
-        if value.poster_id:
-            found.append((value.poster, ("wide",)))
-    elif isinstance(value, StreamValue):
-        for child in value:
-            if child.block_type == "gallery":
-                layout = child.value.get("layout") or "grid"
-                for photo in child.value.get("photos") or []:
-                    image = photo.get("photo")
-                    if image is not None:
-                        found.append((image, GALLERY_LAYOUT_PRESETS.get(layout, ("wide",))))
-            else:
-                images_in(child.value, found)
-    elif isinstance(value, StructValue | dict):
-        for item in value.values():
-            images_in(item, found)
-    elif isinstance(value, ListValue | list | tuple):
-        for item in value:
-            images_in(item, found)
-    return found
-
-
 def largest_jpeg_url(image, preset):
     """The URL of a preset's largest JPEG (lightbox, posters, social cards, JSON-LD)."""
-    from wagtail.images.shortcuts import get_renditions_or_not_found
-
     if image is None:
         return ""
-    filters = [f for f in preset_filters(preset) if "format-jpeg" in f.spec] or preset_filters(
-        preset
+    filters = [f for f in preset_filters(preset) if "format-jpeg" in f.spec] or list(
+        preset_filters(preset)
     )
     # All at once: the single-rendition call writes to the cache on every use.
     renditions = get_renditions_or_not_found(image, filters).values()
@@ -118,28 +89,6 @@ def _bound_to(rendition, image):
     rendition = copy.copy(rendition)
     rendition.image = image
     return rendition
-
-
-def videos_in(value):
-    """The Video snippets chosen anywhere in a block value."""
-    from gallery.models import Video
-
-    if isinstance(value, Video):
-        return [value]
-    if isinstance(value, StreamValue):
-        return [video for child in value for video in videos_in(child.value)]
-    if isinstance(value, StructValue | dict):
-        return [video for item in value.values() for video in videos_in(item)]
-    if isinstance(value, ListValue | list | tuple):
-        return [video for item in value for video in videos_in(item)]
-    return []
-
-
-def prefetch_stream_renditions(stream_value, extra_images=()):
-    # Posters of all videos in one query, before images_in reads them.
-    prefetch_related_objects(videos_in(stream_value), "poster")
-    images = [image for image, _presets in images_in(stream_value)]
-    prefetch_renditions([*images, *extra_images])
 
 
 def ensure_renditions(image, presets):

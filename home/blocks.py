@@ -35,6 +35,10 @@ class CaptionedImageBlock(blocks.StructBlock):
         description = "One photo across the text column, with a caption below."
         preview_value = {"caption": "Loading the dolly before dawn"}
 
+    def rendition_needs(self, value):
+        image = value.get("image")
+        return [(image, ("wide",))] if image is not None else []
+
 
 class CollaboratorBlock(blocks.StructBlock):
     name = blocks.CharBlock(max_length=120)

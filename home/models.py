@@ -2,6 +2,7 @@
 
 import logging
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.template.response import TemplateResponse
@@ -20,8 +21,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from bts_site.clients import client_key
+from gallery.pages import LibraryImagesMixin
 from home.blocks import AboutStreamBlock
+from showreels.clients import client_key
+from showreels.privacy import visible_pages
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +87,7 @@ class PortfolioSettings(BaseSiteSetting):
         return [link["url"] for link in self.social_links()]
 
 
-class HomePage(Page):
+class HomePage(LibraryImagesMixin, Page):
     """The landing page: who he is, a hero image or clip, and the films he chose to feature."""
 
     hero_image = models.ForeignKey(
@@ -116,18 +119,19 @@ class HomePage(Page):
         "home.AboutPage",
         "home.ContactPage",
         "filmsheets.FilmIndexPage",
-        "gallery.ShowreelPage",
-        "gallery.ShowreelIndexPage",
+        "showreels.ShowreelPage",
+        "showreels.ShowreelIndexPage",
     ]
     max_count = 1
     template = "home/home_page.html"
+    lead_image_field = "hero_image"
+    lead_image_presets = ("hero",)
+    body_field = None
 
     class Meta:
         verbose_name = "home page"
 
     def featured_sheets(self, request):
-        from gallery.privacy import visible_pages
-
         featured = (
             self.featured_films.select_related("film_sheet__key_image")
             .prefetch_related("film_sheet__roles", "film_sheet__key_image__renditions")
@@ -139,21 +143,18 @@ class HomePage(Page):
         """The first live child page of a type: where “about” and “contact” links go."""
         return model.objects.child_of(self).live().first()
 
+    def hero_poster(self):
+        return self.hero_video.poster if self.hero_video else None
+
     def rendition_needs(self):
-        needs = []
-        if self.hero_image:
-            needs.append((self.hero_image, ("hero", "social")))
-        if self.hero_video and self.hero_video.poster:
-            needs.append((self.hero_video.poster, ("hero",)))
+        needs = super().rendition_needs()
+        if self.hero_poster():
+            needs.append((self.hero_poster(), ("hero",)))
         return needs
 
     def get_context(self, request, *args, **kwargs):
-        from gallery.privacy import visible_pages
-        from gallery.renditions import prefetch_renditions
-
         context = super().get_context(request, *args, **kwargs)
-        hero_video = self.hero_video
-        prefetch_renditions([self.hero_image, hero_video.poster if hero_video else None])
+        self.prefetch_library(extra_images=[self.hero_poster()])
         context["featured_sheets"] = self.featured_sheets(request)
         links = [p for p in (self.section(AboutPage), self.section(ContactPage)) if p]
         context["about_page"], context["contact_page"] = (
@@ -172,7 +173,7 @@ class FeaturedFilm(Orderable):
     panels = [FieldPanel("film_sheet")]
 
 
-class AboutPage(Page):
+class AboutPage(LibraryImagesMixin, Page):
     """The statement: his path, his way of editing, the people he works with."""
 
     portrait = models.ForeignKey(
@@ -190,26 +191,15 @@ class AboutPage(Page):
     subpage_types = []
     max_count = 1
     template = "home/about_page.html"
+    lead_image_field = "portrait"
+    lead_image_presets = ("portrait",)
 
     class Meta:
         verbose_name = "about page"
 
-    def rendition_needs(self):
-        from gallery.renditions import images_in
-
-        needs = images_in(self.body)
-        if self.portrait:
-            needs.append((self.portrait, ("portrait", "social")))
-        elif needs:
-            # Without a portrait, shared links show the first image of the statement.
-            needs.append((needs[0][0], ("social",)))
-        return needs
-
     def get_context(self, request, *args, **kwargs):
-        from gallery.renditions import prefetch_stream_renditions
-
         context = super().get_context(request, *args, **kwargs)
-        prefetch_stream_renditions(self.body, extra_images=[self.portrait])
+        self.prefetch_library()
         return context
 
 
@@ -234,8 +224,6 @@ class ContactFormBuilder(FormBuilder):
 
     @property
     def formfields(self):
-        from django import forms
-
         fields = super().formfields
         fields[HONEYPOT_FIELD] = forms.CharField(
             required=False,

@@ -1,5 +1,6 @@
-def site_navigation(request):
-    """The menu and footer links, filtered by the privacy check (see home.navigation)."""
-    from home.navigation import navigation_for
+from bts_site.navigation import navigation_for
 
+
+def site_navigation(request):
+    """The menu and footer links, filtered by the privacy check (see bts_site.navigation)."""
     return {"navigation": navigation_for(request)}

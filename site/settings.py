@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "bts_site",
     "home",
     "filmsheets",
+    "showreels",
     "gallery",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -69,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "gallery.privacy.PrivateResponseMiddleware",
+    "showreels.privacy.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -148,7 +149,7 @@ STORAGES = {
 }
 
 # Media is never published by the web server directly: every file goes through
-# gallery.views.serve_media, which asks the privacy check (see gallery/privacy.py).
+# showreels.views.serve_media, which asks the privacy check (see showreels/privacy.py).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # "django" streams the file from Python; "nginx" answers with X-Accel-Redirect under
@@ -250,7 +251,7 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 128_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
-WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "gallery/password_required.html"  # noqa: S105
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "showreels/password_required.html"  # noqa: S105
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
@@ -274,7 +275,7 @@ TASKS = {
 }
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 
-# Private showreels (gallery/privacy.py)
+# Private showreels (showreels/privacy.py)
 # Wagtail's own shared password keeps working beside access passes unless switched off.
 SHOWREEL_ALLOW_SHARED_PASSWORD = env_bool("SHOWREEL_ALLOW_SHARED_PASSWORD", default=True)
 # Failed password attempts allowed per client and page within the window (seconds).

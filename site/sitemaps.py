@@ -1,6 +1,6 @@
 from wagtail.contrib.sitemaps import Sitemap
 
-from gallery.privacy import visible_pages
+from showreels.privacy import visible_pages
 
 
 class PublicSitemap(Sitemap):

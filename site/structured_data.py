@@ -4,7 +4,11 @@ Built from the page being shown only: no other page's data enters here, so a pri
 page cannot leak through the structured data of a public one.
 """
 
-from gallery.renditions import images_in, largest_jpeg_url
+from filmsheets.models import FilmSheetPage
+from gallery.blocks import BackstageGalleryBlock
+from gallery.renditions import largest_jpeg_url
+from gallery.streams import block_values
+from home.models import AboutPage, HomePage
 
 
 def absolute(request, url):
@@ -28,7 +32,7 @@ def owner(portfolio_settings):
     return person
 
 
-def image_object(request, image, caption="", credit="", portfolio_settings=None):
+def image_object(request, image, caption="", credit=""):
     data = {"@type": "ImageObject", "contentUrl": image_url(request, image)}
     caption = caption or image.caption
     credit = credit or image.credit
@@ -46,19 +50,19 @@ def image_object(request, image, caption="", credit="", portfolio_settings=None)
 def galleries(request, page, stream_value):
     """One ImageGallery per backstage gallery block of the page."""
     found = []
-    for block in stream_value or []:
-        if block.block_type != "gallery":
+    for block, value in block_values(stream_value):
+        if not isinstance(block, BackstageGalleryBlock):
             continue
-        photos = [p for p in block.value.get("photos") or [] if p.get("photo")]
+        photos = [p for p in value.get("photos") or [] if p.image]
         if not photos:
             continue
         found.append(
             {
                 "@type": "ImageGallery",
-                "name": block.value.get("title") or f"{page.title}: backstage",
+                "name": value.get("title") or f"{page.title}: backstage",
                 "url": absolute(request, page.url),
                 "image": [
-                    image_object(request, p.get("photo"), p.caption_text(), p.credit_text())
+                    image_object(request, p.image, p.caption_text(), p.credit_text())
                     for p in photos
                 ],
             }
@@ -118,9 +122,6 @@ def movie(request, page, portfolio_settings):
 
 def structured_data(request, page, portfolio_settings):
     """The JSON-LD graph of a page: a list of schema.org objects."""
-    from filmsheets.models import FilmSheetPage
-    from home.models import AboutPage, HomePage
-
     page = page.specific
     graph = []
     if isinstance(page, HomePage):
@@ -148,15 +149,6 @@ def structured_data(request, page, portfolio_settings):
 
 
 def social_image(page):
-    """The image a shared link shows: the page's own lead image, if it has one."""
-    page = page.specific
-    for attribute in ("key_image", "hero_image", "portrait"):
-        image = getattr(page, attribute, None)
-        if image is not None:
-            return image
-    body = getattr(page, "body", None)
-    if body is not None:
-        found = images_in(body)
-        if found:
-            return found[0][0]
-    return None
+    """The image a shared link shows: the page's lead image, if its type has one."""
+    lead_image = getattr(page.specific, "lead_image", None)
+    return lead_image() if lead_image is not None else None

@@ -6,7 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from bts_site import views
 from bts_site.sitemaps import PublicSitemap
-from gallery import views as gallery_views
+from showreels import views as showreels_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,14 +15,14 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz/", views.healthz, name="healthz"),
-    path("private/unlock/<int:page_id>/", gallery_views.unlock, name="unlock_private_page"),
+    path("private/unlock/<int:page_id>/", showreels_views.unlock, name="unlock_private_page"),
     # Wagtail's own password endpoint goes through the same rate-limited check.
     path(
         "_util/authenticate_with_password/<int:restriction_id>/<int:page_id>/",
-        gallery_views.unlock,
+        showreels_views.unlock,
         name="wagtailcore_authenticate_with_password",
     ),
-    re_path(r"^media/(?P<path>.+)$", gallery_views.serve_media, name="media"),
+    re_path(r"^media/(?P<path>.+)$", showreels_views.serve_media, name="media"),
     path("", include(wagtail_urls)),
 ]
 

@@ -7,7 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 
-from gallery.privacy import visible_pages
+from showreels.privacy import visible_pages
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10

@@ -12,8 +12,9 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from filmsheets.models import FilmIndexPage, FilmRole, FilmSheetPage
-from gallery.models import BackstageImage, ShowreelIndexPage, ShowreelPage, Video
+from gallery.models import BackstageImage, Video
 from home.models import AboutPage, ContactFormField, ContactPage, HomePage
+from showreels.models import ShowreelIndexPage, ShowreelPage
 
 
 def image_bytes(width=64, height=48, color=(90, 80, 70), fmt="JPEG"):

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from gallery.models import AccessPass, UnlockAttempt
+from showreels.models import AccessPass, UnlockAttempt
 from tests import factories
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) ProducerBrowser/1.0"

@@ -12,9 +12,10 @@ from django.test import TestCase
 from wagtail.models import Page, PageViewRestriction, Revision, Site
 
 from filmsheets.models import FilmIndexPage, FilmSheetPage
-from gallery.models import AccessPass, BackstageImage, BackstageRendition, ShowreelPage, Video
+from gallery.models import BackstageImage, BackstageRendition, Video
 from gallery.validators import validate_video_file
 from home.models import AboutPage, ContactPage, HomePage, PortfolioSettings
+from showreels.models import AccessPass, ShowreelPage
 
 PASS_LINE = re.compile(r"Demo access pass for (\S+): ([a-z0-9-]+)")
 

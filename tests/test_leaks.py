@@ -24,9 +24,9 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from filmsheets.models import FilmRole
-from gallery.models import AccessPass, ShowreelPage
 from gallery.renditions import ensure_renditions
 from home.models import FeaturedFilm, PortfolioSettings
+from showreels.models import AccessPass, ShowreelPage
 from tests import factories
 
 # One made-up word per field of the private pages; none appears anywhere public.

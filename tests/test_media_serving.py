@@ -1,4 +1,4 @@
-"""Uploaded files through gallery.views.serve_media (and Wagtail's document view): public
+"""Uploaded files through showreels.views.serve_media (and Wagtail's document view): public
 files are cacheable, files of private pages go only to who may see the page, never cached
 by others, and video can be sought with HTTP Range.
 """

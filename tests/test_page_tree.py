@@ -5,8 +5,8 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from filmsheets.models import FilmIndexPage, FilmSheetPage
-from gallery.models import ShowreelIndexPage, ShowreelPage
 from home.models import AboutPage, ContactPage, HomePage
+from showreels.models import ShowreelIndexPage, ShowreelPage
 from tests.factories import FilmSheetPageFactory, ShowreelPageFactory, build_site
 
 ALL_PAGE_TYPES = {

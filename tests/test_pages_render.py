@@ -7,9 +7,9 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from filmsheets.models import FilmRole
 from gallery.blocks import BackstagePhotoBlock
-from gallery.models import ShowreelIndexPage
 from home.blocks import CaptionedImageBlock
 from home.models import FeaturedFilm
+from showreels.models import ShowreelIndexPage
 from tests.factories import (
     FilmSheetPageFactory,
     ImageFactory,

@@ -31,7 +31,7 @@ MARKER = "Ossifragecoldharbour"
 
 BUILD = f"""
 import json
-from gallery.models import AccessPass
+from showreels.models import AccessPass
 from tests import factories
 
 site = factories.build_site()
@@ -278,7 +278,7 @@ def test_unlocked_session_holds_across_processes_until_revoked(production_env, t
         production_env,
         "shell",
         script=(
-            "from gallery.models import AccessPass; "
+            "from showreels.models import AccessPass; "
             f"AccessPass.objects.get(pk={site['pass_id']}).revoke()"
         ),
     )

@@ -19,7 +19,7 @@ from bts_site.demo import content
 from bts_site.demo.images import jpeg_bytes, render
 from bts_site.demo.video import VideoUnavailable, encode_webm, poster_frame
 from filmsheets.models import FilmIndexPage, FilmRole, FilmSheetPage
-from gallery.models import AccessPass, BackstageImage, ShowreelPage, Video
+from gallery.models import BackstageImage, Video
 from home.models import (
     AboutPage,
     ContactFormField,
@@ -28,6 +28,7 @@ from home.models import (
     HomePage,
     PortfolioSettings,
 )
+from showreels.models import AccessPass, ShowreelPage
 
 COLLECTION_NAME = "Demo backstage photos"
 IMAGE_SCALES = {"full": 1.0, "small": 0.2}

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from bts_site.structured_data import image_url, social_image, structured_data
+from home.models import PortfolioSettings
 
 register = template.Library()
 
@@ -29,8 +30,6 @@ def seo_head(context):
     portfolio = None
     site_name = ""
     if request is not None:
-        from home.models import PortfolioSettings
-
         portfolio = PortfolioSettings.for_request(request)
         site_name = portfolio.owner_name
     data = {

@@ -94,8 +94,8 @@ def main():
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    from gallery.models import AccessPass
     from gallery.tasks import make_page_renditions
+    from showreels.models import AccessPass
     from tests.factories import (
         FilmSheetPageFactory,
         ImageFactory,

@@ -2,7 +2,7 @@
 
 from wagtail.models import Site
 
-from gallery.privacy import visible_pages
+from showreels.privacy import visible_pages
 
 
 def navigation_for(request):

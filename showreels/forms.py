@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Page, PageViewRestriction
 
-from gallery.models import AccessPass
+from showreels.models import AccessPass
 
 
 class UnlockForm(forms.Form):

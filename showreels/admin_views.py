@@ -28,10 +28,10 @@ from wagtail.admin.widgets import Button
 from wagtail.log_actions import log
 from wagtail.permission_policies import BasePermissionPolicy, ModelPermissionPolicy
 
-from gallery.forms import AccessPassCreateForm, AccessPassEditForm
-from gallery.models import AccessPass, UnlockAttempt
+from showreels.forms import AccessPassCreateForm, AccessPassEditForm
+from showreels.models import AccessPass, UnlockAttempt
 
-REVOKE_ACTION = "gallery.revoke_access_pass"
+REVOKE_ACTION = "showreels.revoke_access_pass"
 PASS_ACTIONS = ["add", "change", "delete", "view"]
 
 
@@ -83,7 +83,7 @@ class AccessPassIndexView(generic.IndexView):
 class AccessPassCreateView(generic.CreateView):
     """Issues the pass and answers with its password, the only time anyone sees it."""
 
-    issued_template_name = "gallery/admin/access_pass_issued.html"
+    issued_template_name = "showreels/admin/access_pass_issued.html"
     inspect_url_name = None
     submit_button_label = "Issue pass"
     submit_button_active_label = "Issuing…"
@@ -153,7 +153,7 @@ class AccessPassEditView(RevokeButtonMixin, generic.EditView):
 
 
 class AccessPassInspectView(RevokeButtonMixin, generic.InspectView):
-    template_name = "gallery/admin/access_pass_inspect.html"
+    template_name = "showreels/admin/access_pass_inspect.html"
     recent_attempts = 50
 
     def get_field_display_value(self, field_name, field):
@@ -181,7 +181,7 @@ class AccessPassRevokeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
 
     model = AccessPass
     permission_required = "change"
-    template_name = "gallery/admin/access_pass_revoke.html"
+    template_name = "showreels/admin/access_pass_revoke.html"
     page_title = "Revoke access pass"
     header_icon = "lock"
     index_url_name = None

@@ -17,9 +17,13 @@ PrivateResponseMiddleware, so no shared cache or CDN hands it to someone else.
 import hashlib
 import hmac
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex
+
+from gallery.models import Video
 
 SESSION_KEY = "showreel_grants"
 _CACHE_ATTR = "_privacy_cache"
@@ -92,8 +96,8 @@ class _RequestState:
     def passes(self):
         """The usable access passes this session holds, with the pages they open."""
         if self._passes is None:
-            from gallery.models import AccessPass
-
+            # Looked up by name: the models module asks this one for its listings.
+            AccessPass = apps.get_model("showreels", "AccessPass")
             ids = {g["pass"] for g in self.grants() if g.get("pass")}
             self._passes = (
                 {
@@ -246,14 +250,14 @@ class PrivateResponseMiddleware:
 
 
 def _referencing_sources(obj, depth=0):
-    """What uses a library object: (pages, other_sources) from Wagtail's reference index."""
-    from wagtail.models import ReferenceIndex
+    """What uses a library object: (pages, other_sources) from Wagtail's reference index.
 
-    from gallery.models import Video
-
+    The index records each source by its base model's content type: Page for every page
+    type, the model itself for Video.
+    """
     page_ids, others = set(), 0
-    page_ct = ReferenceIndex._get_base_content_type(Page)
-    video_ct = ReferenceIndex._get_base_content_type(Video)
+    page_ct = ContentType.objects.get_for_model(Page)
+    video_ct = ContentType.objects.get_for_model(Video)
     videos = []
     for base_ct_id, object_id in ReferenceIndex.get_references_to(obj).values_list(
         "base_content_type_id", "object_id"
@@ -292,10 +296,6 @@ def media_access(request, obj):
     if is_editor(request) or any(can_view_page(request, page) for page in pages):
         return GRANTED
     return DENIED
-
-
-def can_view_media(request, obj):
-    return media_access(request, obj) != DENIED
 
 
 def constant_time_equal(given, expected):

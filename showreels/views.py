@@ -17,13 +17,13 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
-from bts_site.clients import client_key, ip_prefix, user_agent
-from gallery import privacy
-from gallery.forms import UnlockForm
 from gallery.media import clean_media_path, file_response, owner_of
-from gallery.models import AccessPass, UnlockAttempt
+from showreels import privacy
+from showreels.clients import client_key, ip_prefix, user_agent
+from showreels.forms import UnlockForm
+from showreels.models import AccessPass, UnlockAttempt
 
-logger = logging.getLogger("gallery.unlock")
+logger = logging.getLogger("showreels.unlock")
 
 MESSAGES = {
     UnlockAttempt.WRONG: "That password does not open this page. Check it and try again.",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ShowreelsConfig(AppConfig):
+    name = "showreels"
+    verbose_name = "Private showreels"
