@@ -198,7 +198,7 @@ def password_restrictions_for(request, page):
 def grant_access(request, page, *, access_pass=None, restriction=None):
     """Record in the session that it passed the page's password restrictions."""
     restrictions = password_restrictions_for(request, page)
-    grants = [g for g in request.session.get(SESSION_KEY, [])]
+    grants = list(request.session.get(SESSION_KEY, []))
     for r in restrictions:
         if access_pass is not None:
             grant = {"restriction": r.pk, "pass": access_pass.pk}

@@ -15,10 +15,10 @@ def run_management_command(argv):
     try:
         execute_from_command_line(argv)
     except ImproperlyConfigured as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
+        sys.stderr.write(f"Configuration error: {error}\n")
         return 2
     except OperationalError as error:
-        print(database_unreachable_message(error), file=sys.stderr)
+        sys.stderr.write(database_unreachable_message(error) + "\n")
         return 3
     return 0
 

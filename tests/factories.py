@@ -206,7 +206,7 @@ class LocalOEmbedProvider:
         from urllib.parse import parse_qs, urlparse
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server API
+            def do_GET(self):
                 query = parse_qs(urlparse(self.path).query)
                 video = query.get("url", [""])[0].rsplit("/", 1)[-1]
                 body = json.dumps(

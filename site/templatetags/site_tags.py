@@ -14,9 +14,9 @@ def aria_current(current_page, item):
     if current_page is None or item is None or not getattr(current_page, "path", None):
         return ""
     if current_page.pk == item.pk:
-        return mark_safe(' aria-current="page"')  # noqa: S308 - constant markup
+        return mark_safe(' aria-current="page"')
     if current_page.path.startswith(item.path):
-        return mark_safe(' aria-current="true"')  # noqa: S308 - constant markup
+        return mark_safe(' aria-current="true"')
     return ""
 
 
