@@ -1,5 +1,6 @@
 # Two commands for a new machine with Python 3.11+ and make:
 #   make run    set up and serve the site with demo content on http://127.0.0.1:8000
+#               (make run HOST=... PORT=... to serve elsewhere)
 #   make test   set up and run the whole test suite
 
 PYTHON ?= python3
@@ -9,13 +10,27 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-# Local development: DEBUG on (a development SECRET_KEY is used when none is set).
-RUN_ENV := DEBUG=$${DEBUG:-true}
+SECRET_FILE := .dev-secret-key
+BASE_URL = http://$(HOST):$(PORT)
+
+# Local development: the site as visitors get it (DEBUG off: its own 404 and 500 pages),
+# plain HTTP on $(HOST):$(PORT), mail printed to the console, static files read from the
+# source folders, renditions made by the background worker. Errors still print their
+# traceback in this terminal. Any of these can be overridden from the environment.
+RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_FILE))}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost,127.0.0.1}" \
+	CSRF_TRUSTED_ORIGINS="$${CSRF_TRUSTED_ORIGINS:-$(BASE_URL)}" \
+	WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-$(BASE_URL)}" \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	SECURE_HSTS_SECONDS=0 STATIC_FROM_SOURCE=true BACKGROUND_TASKS=database \
+	EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}" \
+	HOST=$(HOST) PATH="$(CURDIR)/$(BIN):$$PATH"
 
 .PHONY: run test install lint format lock bench clean help
 
 help:
-	@echo "make run    set up and serve the site with demo content on http://$(HOST):$(PORT)"
+	@echo "make run    set up and serve the site with demo content on $(BASE_URL)"
+	@echo "            (HOST=0.0.0.0 or PORT=8001 to change where: make run PORT=8001)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff check and format check"
 	@echo "make lock   recompile requirements/*.txt from pyproject.toml"
@@ -33,25 +48,34 @@ $(STAMP): $(BIN)/python requirements/dev.txt pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+$(SECRET_FILE):
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+run: $(STAMP) $(SECRET_FILE)
 	@$(BIN)/python -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); r = s.connect_ex(("$(HOST)", $(PORT))); s.close(); sys.exit("Port $(PORT) on $(HOST) is already in use: stop the other server or run make run PORT=8001" if r == 0 else 0)'
+	@echo "Preparing the database (migrations, cache table, demo content, admin account)..."
 	@$(RUN_ENV) $(BIN)/python manage.py migrate --no-input -v 0
 	@$(RUN_ENV) $(BIN)/python manage.py createcachetable
-	@$(RUN_ENV) $(BIN)/python manage.py load_demo_content
+	@$(RUN_ENV) $(BIN)/python manage.py load_demo_content --hostname $(HOST) --port $(PORT)
 	@$(RUN_ENV) $(BIN)/python manage.py ensure_admin
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	@$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on $(BASE_URL)/ with the background worker  (Ctrl+C stops both)"
+	@$(RUN_ENV) $(BIN)/honcho --no-colour start --procfile Procfile --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+TEMPLATES = $(shell git ls-files '*.html' 2>/dev/null)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $(TEMPLATES)
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml $(TEMPLATES)
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools
@@ -63,4 +87,4 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(SECRET_FILE)

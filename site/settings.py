@@ -147,6 +147,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# `make run` serves static files from the source folders (no collectstatic, an edited
+# stylesheet shows on the next reload) while DEBUG stays off, so that a developer sees the
+# site's own error pages as visitors do.
+STATIC_FROM_SOURCE = env_bool("STATIC_FROM_SOURCE", default=False)
+if STATIC_FROM_SOURCE:
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 
 # Media is never published by the web server directly: every file goes through
 # showreels.views.serve_media, which asks the privacy check (see showreels/privacy.py).
@@ -257,10 +265,10 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 # Background tasks (django-tasks). Wagtail's own tasks (reference index, focal points) run
 # immediately, in the request; making renditions at publish time goes to the "background"
-# backend: immediate by default, or a database queue worked by `manage.py db_worker` when
-# BACKGROUND_TASKS=database (recommended in production, where a gallery can hold hundreds
-# of photos).
-BACKGROUND_TASKS = os.environ.get("BACKGROUND_TASKS", "immediate")
+# backend: by default a database queue worked by `manage.py db_worker` (which `make run`
+# starts beside the web server), so publishing a gallery of hundreds of photos never waits
+# for them; BACKGROUND_TASKS=immediate does the work inside the request instead.
+BACKGROUND_TASKS = os.environ.get("BACKGROUND_TASKS", "database")
 if BACKGROUND_TASKS not in {"immediate", "database"}:
     raise ConfigurationError(
         f"BACKGROUND_TASKS must be immediate or database, not {BACKGROUND_TASKS!r}."
