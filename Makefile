@@ -85,6 +85,7 @@ lock: $(BIN)/python
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
+	$(BIN)/python tests/benchmarks/unlock.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(SECRET_FILE)

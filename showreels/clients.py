@@ -22,10 +22,38 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - not a bind address
 
 
-def client_key(request):
-    """A stable, non-reversible key for the client, for rate limits."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), client_ip(request).encode(), hashlib.sha256)
+def axes_client_ip(request):
+    """django-axes' view of the client (AXES_CLIENT_IP_CALLABLE): the address that names
+    its network, so that the hosts of one IPv6 /64 share one limit."""
+    return client_network(request).split("/")[0]
+
+
+def _keyed(value):
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
+
+
+def client_key(request):
+    """A stable, non-reversible key for the client's address, for rate limits."""
+    return _keyed(client_ip(request))
+
+
+def client_network(request):
+    """The network one client controls: its IPv4 address, or the /64 of its IPv6 address
+    (a single host is routinely given a whole /64)."""
+    try:
+        address = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return "unknown"
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    prefix = 32 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def network_key(request):
+    """A stable, non-reversible key for the client's network, for rate limits."""
+    return _keyed(client_network(request))
 
 
 def ip_prefix(request):

@@ -4,9 +4,10 @@ import secrets
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -15,11 +16,16 @@ from wagtail.search import index
 
 from gallery.blocks import BackstageStreamBlock
 from gallery.pages import LibraryImagesMixin
+from showreels import privacy
 from showreels.privacy import visible_pages
+from showreels.screening_forms import MoreTimeForm
 
 
 class ShowreelPage(LibraryImagesMixin, Page):
     """A showreel or one specific work, shown only to producers who hold a pass."""
+
+    # Never public, wherever a copy, move or alias puts it (see showreels.privacy).
+    private_by_type = True
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
     body = StreamField(BackstageStreamBlock(), blank=True, use_json_field=True)
@@ -27,11 +33,23 @@ class ShowreelPage(LibraryImagesMixin, Page):
         "filmsheets.FilmSheetPage", blank=True, related_name="showreels"
     )
 
+    screening_terms = RichTextField(
+        "terms of viewing",
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul"],
+        help_text=(
+            "If filled in, a producer must accept these terms (a confidentiality notice, "
+            "say) before the first viewing with a pass, and again whenever you change them. "
+            "They apply to this page and everything below it."
+        ),
+    )
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("body"),
         FieldPanel("related_films", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("screening_terms"),
     ]
 
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -42,10 +60,20 @@ class ShowreelPage(LibraryImagesMixin, Page):
 
     class Meta:
         verbose_name = "showreel"
+        permissions = [
+            (
+                "view_private_work",
+                "Can see every private showreel on the site without a pass",
+            )
+        ]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         self.prefetch_library()
+        context["access_pass"] = privacy.pass_for(request, self)
+        if context["access_pass"] is not None:
+            context["more_time_form"] = MoreTimeForm()
+            context["more_time"] = request.GET.get("more-time", "")
         context["related_films"] = visible_pages(
             request, self.related_films.live().order_by("-year")
         )
@@ -55,9 +83,22 @@ class ShowreelPage(LibraryImagesMixin, Page):
 class ShowreelIndexPage(Page):
     """A section holding several showreels; a pass for it opens every showreel inside."""
 
+    private_by_type = True
+
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    screening_terms = RichTextField(
+        "terms of viewing",
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul"],
+        help_text=(
+            "If filled in, a producer must accept these terms (a confidentiality notice, "
+            "say) before the first viewing with a pass, and again whenever you change them. "
+            "They apply to this page and everything below it."
+        ),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("screening_terms")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["showreels.ShowreelPage"]
     template = "showreels/showreel_index_page.html"
@@ -73,10 +114,28 @@ class ShowreelIndexPage(Page):
         return context
 
 
+PASS_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - letters, not a password
+HMAC_PREFIX = "hmac-sha256$"
+
+
 def generate_pass_password():
-    """A strong password that reads aloud: five groups of five letters and digits."""
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(5))
+    """A pass that reads aloud: five groups of five letters and digits.
+
+    The first group is the lookup key; the other twenty characters carry
+    20 × log2(31) ≈ 99 bits of randomness, far beyond guessing.
+    """
+    return "-".join("".join(secrets.choice(PASS_ALPHABET) for _ in range(5)) for _ in range(5))
+
+
+def pass_digest(raw_password, secret=None):
+    """A keyed hash of a generated pass: fast to check, useless without the secret key.
+
+    A slow hash (PBKDF2) protects passwords people choose; a generated pass has too much
+    randomness to guess, and a slow hash would only make each wrong guess cost the server.
+    """
+    return salted_hmac(
+        "showreels.AccessPass", raw_password, secret=secret, algorithm="sha256"
+    ).hexdigest()
 
 
 class AccessPassQuerySet(models.QuerySet):
@@ -149,10 +208,24 @@ class AccessPass(models.Model):
             self.save(update_fields=["revoked_at"])
 
     def set_password(self, raw_password):
-        self.password_hash = make_password(raw_password)
+        self.password_hash = HMAC_PREFIX + pass_digest(raw_password)
 
     def check_password(self, raw_password):
-        return check_password(raw_password, self.password_hash)
+        """Whether this is the pass's password. Passes issued before keyed hashes (PBKDF2)
+        are checked the slow way once, then stored with the keyed hash."""
+        if not self.password_hash.startswith(HMAC_PREFIX):
+            if not check_password(raw_password, self.password_hash):
+                return False
+            self.set_password(raw_password)
+            type(self).objects.filter(pk=self.pk).update(password_hash=self.password_hash)
+            return True
+        stored = self.password_hash.removeprefix(HMAC_PREFIX)
+        # Keys rotated with SECRET_KEY_FALLBACKS keep their passes working.
+        secrets_in_use = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+        return any(
+            constant_time_compare(stored, pass_digest(raw_password, secret))
+            for secret in secrets_in_use
+        )
 
     @property
     def is_revoked(self):
@@ -172,7 +245,9 @@ class AccessPass(models.Model):
 
 
 class UnlockAttempt(models.Model):
-    """Every password tried on a private page: the rate limit counts these, the owner reads them."""
+    """Every password checked on a private page: the rate limits count the failures, the owner
+    reads them. Attempts refused by a limit are not checked and not logged one by one: they
+    are counted in UnlockRefusal."""
 
     SUCCESS = "success"
     WRONG = "wrong"
@@ -188,17 +263,98 @@ class UnlockAttempt(models.Model):
     ]
 
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        Page,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The protected page whose restriction the password was tried against.",
+    )
     access_pass = models.ForeignKey(
         AccessPass, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts"
     )
     outcome = models.CharField(max_length=16, choices=OUTCOMES)
-    client = models.CharField(max_length=64, help_text="Network prefix of the client.")
+    client = models.CharField(
+        max_length=64, help_text="Keyed hash of the client's network (IPv4 address, IPv6 /64)."
+    )
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["client", "page", "created_at"])]
+        indexes = [
+            models.Index(fields=["client", "page", "created_at"]),
+            models.Index(fields=["section", "outcome", "created_at"]),
+        ]
 
     def __str__(self):
         return f"{self.get_outcome_display()} on page {self.page_id} from {self.client}"
+
+
+class UnlockRefusal(models.Model):
+    """How many attempts a limit refused, per section, client network and window.
+
+    One row per limit that tripped, however long the flood: `client` is the network's key,
+    or ALL_CLIENTS when the ceiling across every client of the section tripped.
+    """
+
+    ALL_CLIENTS = "*"
+
+    section = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    client = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    refused = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField(default=timezone.now)
+    last_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "client", "window_start"], name="one_refusal_count_per_window"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.refused} refused on page {self.section_id}"
+
+
+class TermsAcceptance(models.Model):
+    """A producer accepted the terms of viewing of a section with his pass."""
+
+    access_pass = models.ForeignKey(
+        AccessPass, on_delete=models.CASCADE, related_name="terms_acceptances"
+    )
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="+", help_text="Where the terms are set."
+    )
+    terms_digest = models.CharField(max_length=64, help_text="SHA-256 of the terms accepted.")
+    terms_text = models.TextField(help_text="The terms as they read when accepted.")
+    accepted_at = models.DateTimeField(default=timezone.now)
+    client = models.CharField("from", max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        indexes = [models.Index(fields=["access_pass", "page", "terms_digest"])]
+
+    def __str__(self):
+        return f"Terms of page {self.page_id} accepted with {self.access_pass}"
+
+
+class MoreTimeRequest(models.Model):
+    """A producer's request to keep watching after his pass expires."""
+
+    access_pass = models.ForeignKey(
+        AccessPass, on_delete=models.CASCADE, related_name="more_time_requests"
+    )
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    email_sent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"More time asked for {self.access_pass}"

@@ -2,8 +2,11 @@
 
 Every public surface (page serving, listings, menus, search, sitemap, structured data,
 media files) asks here and nowhere else. A page is private when it or an ancestor carries a
-Wagtail view restriction (https://docs.wagtail.org/en/stable/advanced_topics/privacy.html).
-A password restriction opens for a request whose session holds a grant that is still true
+Wagtail view restriction (https://docs.wagtail.org/en/stable/advanced_topics/privacy.html),
+or when its type is private whatever the tree says (`private_by_type`: showreels, wherever a
+copy, move or alias puts them). People who may edit or publish a private page in the admin,
+or who hold the "view private work" permission, see it; any other admin user is a visitor
+here. A password restriction opens for a request whose session holds a grant that is still true
 *now*: an access pass that is neither revoked nor expired and covers the page, or Wagtail's
 shared password as it is now (when allowed by SHOWREEL_ALLOW_SHARED_PASSWORD). Grants are
 checked on every request, so revoking, expiry, a password change or a removed restriction
@@ -22,6 +25,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
+from wagtail.permissions import policy_registry
 
 from gallery.models import Video
 
@@ -29,10 +33,42 @@ SESSION_KEY = "showreel_grants"
 _CACHE_ATTR = "_privacy_cache"
 
 
-def is_editor(request):
-    """People who can use the admin see every page, as Wagtail's preview does."""
+VIEW_PRIVATE_WORK = "showreels.view_private_work"
+
+
+def ancestor_paths(path):
+    """The tree paths of a page and its ancestors, root first."""
+    return [path[:end] for end in range(Page.steplen, len(path) + 1, Page.steplen)]
+
+
+def _user(request):
     user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+    return user if user is not None and user.is_authenticated and user.is_active else None
+
+
+def can_see_all_private_work(request):
+    """Superusers and the groups the owner gave the "view private work" permission."""
+    user = _user(request)
+    return bool(user and user.has_perm(VIEW_PRIVATE_WORK))
+
+
+def is_editor_of(request, page):
+    """Whether Wagtail's page permissions let this user edit or publish the page.
+
+    Permissions are read once per user (Wagtail caches them on the user object).
+    """
+    user = _user(request)
+    if user is None:
+        return False
+    if user.has_perm(VIEW_PRIVATE_WORK):
+        return True
+    permissions = page.permissions_for_user(user)
+    return permissions.can_edit() or permissions.can_publish()
+
+
+def is_private_by_type(page):
+    """Showreels are private wherever they stand (see ShowreelPage.private_by_type)."""
+    return getattr(page.specific_class, "private_by_type", False)
 
 
 def password_fingerprint(restriction):
@@ -78,9 +114,7 @@ class _RequestState:
 
     def _restrictions_for_path(self, path, depth):
         found = []
-        steps = Page.steplen
-        for end in range(steps, len(path) + 1, steps):
-            prefix = path[:end]
+        for prefix in ancestor_paths(path):
             found.extend(self.by_path.get(prefix, []))
             source = self.alias_sources.get(prefix)
             if source and depth < 8:  # aliases of aliases, without looping forever
@@ -152,7 +186,10 @@ def restriction_is_open(request, restriction, page):
 
 
 def is_private(page, request=None):
-    """Whether the page, or an ancestor (or an alias source), carries any view restriction."""
+    """Whether the page is private by its type, or it, an ancestor or an alias source
+    carries a view restriction."""
+    if is_private_by_type(page):
+        return True
     state = _state(request) if request is not None else _RequestState(None)
     return bool(state.restrictions_for(page))
 
@@ -163,12 +200,16 @@ def can_view_page(request, page):
     if page.pk in state.verdicts:
         return state.verdicts[page.pk]
     restrictions = state.restrictions_for(page)
-    verdict = (
-        not restrictions
-        or is_editor(request)
-        or all(restriction_is_open(request, r, page) for r in restrictions)
-    )
-    if verdict and restrictions:
+    private = bool(restrictions) or is_private_by_type(page)
+    if not private or is_editor_of(request, page):
+        verdict = True
+    elif not restrictions:
+        # Private by type with no restriction to unlock (moved or copied out of its
+        # section, say): its editors only, until the owner gives it a restriction again.
+        verdict = False
+    else:
+        verdict = all(restriction_is_open(request, r, page) for r in restrictions)
+    if verdict and private:
         state.revealed = True
     state.verdicts[page.pk] = verdict
     return verdict
@@ -193,6 +234,24 @@ def password_restrictions_for(request, page):
         for r in _state(request).restrictions_for(page)
         if r.restriction_type == PageViewRestriction.PASSWORD
     ]
+
+
+def pass_for(request, page):
+    """The usable access pass through which this session sees the page, or None."""
+    state = _state(request)
+    for grant in state.grants():
+        access_pass = state.passes().get(grant.get("pass"))
+        if access_pass is not None and page.path.startswith(access_pass.page.path):
+            return access_pass
+    return None
+
+
+def protected_section(request, page):
+    """The page whose password restriction guards this page (the nearest), or None."""
+    restrictions = password_restrictions_for(request, page)
+    if not restrictions:
+        return None
+    return max(restrictions, key=lambda r: len(r.page.path)).page
 
 
 def grant_access(request, page, *, access_pass=None, restriction=None):
@@ -224,6 +283,11 @@ def mark_private_response(response):
     add_never_cache_headers(response)
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def keep_response_private(request):
+    """Have PrivateResponseMiddleware mark this request's response private, no-store."""
+    _state(request).revealed = True
 
 
 def revealed_private_content(request):
@@ -279,22 +343,39 @@ def _referencing_sources(obj, depth=0):
 PUBLIC, GRANTED, DENIED = "public", "granted", "denied"
 
 
-def media_access(request, obj):
+def manages_in_library(request, obj):
+    """Whether the admin lets this user work with the file's library item (Wagtail's
+    collection permissions for images and documents, the model permission for videos)."""
+    user = _user(request)
+    if user is None:
+        return False
+    if isinstance(obj, Video):
+        return user.has_perm("gallery.change_video")
+    policy = policy_registry.get_by_type(type(obj))
+    return policy.user_has_any_permission_for_instance(user, ["change", "choose"], obj)
+
+
+def media_access(request, obj, original=False):
     """May this request fetch a library file (image, rendition, video, document)?
 
     A file is as visible as the most visible live page that uses it: a photo on a public
     film sheet is PUBLIC; a photo used only on a private showreel is GRANTED only to a
-    request that may see that showreel. A file no page uses is for editors only.
+    request that may see that showreel. The original of any image (`original`), and a file no
+    page shows, are for the people who manage it in the admin: visitors and producers get
+    renditions.
     """
+    if original:
+        return GRANTED if manages_in_library(request, obj) else DENIED
     page_ids, others = _referencing_sources(obj)
     if others:
         return PUBLIC
-    pages = list(Page.objects.filter(pk__in=page_ids, live=True).only("id", "path", "alias_of_id"))
-    state = _state(request)
-    if any(not state.restrictions_for(page) for page in pages):
+    pages = list(Page.objects.filter(pk__in=page_ids, live=True))
+    if any(not is_private(page, request) for page in pages):
         return PUBLIC
-    if is_editor(request) or any(can_view_page(request, page) for page in pages):
+    if any(can_view_page(request, page) for page in pages):
         return GRANTED
+    if manages_in_library(request, obj):
+        return GRANTED  # e.g. the admin's own thumbnails
     return DENIED
 
 

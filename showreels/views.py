@@ -1,11 +1,8 @@
 """The password form of private pages, unlocking, and media files behind the privacy check."""
 
-import functools
 import logging
-from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.mail import send_mail
 from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
@@ -18,26 +15,33 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from gallery.media import clean_media_path, file_response, owner_of
-from showreels import privacy
-from showreels.clients import client_key, ip_prefix, user_agent
-from showreels.forms import UnlockForm
-from showreels.models import AccessPass, UnlockAttempt
+from showreels import limits, privacy, screening
+from showreels.clients import ip_prefix, network_key, user_agent
+from showreels.models import AccessPass, UnlockAttempt, pass_digest
+from showreels.screening_forms import AcceptTermsForm, MoreTimeForm, UnlockForm
 
 logger = logging.getLogger("showreels.unlock")
 
 MESSAGES = {
-    UnlockAttempt.WRONG: "That password does not open this page. Check it and try again.",
+    UnlockAttempt.WRONG: "That access pass does not open this page. Check it and try again.",
     UnlockAttempt.EXPIRED: "This pass has expired. Please ask for a new one.",
     UnlockAttempt.REVOKED: "This pass has been withdrawn. Please get in touch if you need access.",
-    UnlockAttempt.LIMITED: "Too many wrong passwords. Please wait {minutes} minutes and try again.",
+    UnlockAttempt.LIMITED: (
+        "Too many wrong access passes. Please wait {minutes} minutes and try again."
+    ),
+    "empty": "Please enter the access pass you were given.",
+    "closed": "This page is not open to access passes at the moment.",
+    "terms": "Please read the terms of viewing and tick the box to accept them.",
 }
-FAILED = [UnlockAttempt.WRONG, UnlockAttempt.EXPIRED, UnlockAttempt.REVOKED]
 
 
 def password_required_response(request, page, form=None, error="", status=403, retry_after=None):
-    """The form shown instead of a private page. It names nothing of the page it guards."""
+    """The form shown instead of a private page. It names nothing of the page it guards,
+    but the terms of viewing the owner wrote for it, when there are any."""
+    terms_page = screening.terms_page_for(page)
     context = {
-        "form": form or UnlockForm(),
+        "form": form or UnlockForm(terms=terms_page),
+        "terms_page": terms_page,
         "action_url": reverse("unlock_private_page", args=[page.pk]),
         "error": error,
         "robots": "noindex, nofollow",
@@ -50,58 +54,23 @@ def password_required_response(request, page, form=None, error="", status=403, r
     return privacy.mark_private_response(response)
 
 
-def _log(request, page):
-    """Log an attempt before its password is checked: as a failure until settled."""
-    return UnlockAttempt.objects.create(
+def _log(request, page, section, outcome, access_pass=None):
+    """Log a checked attempt: the failures are what the limits count."""
+    UnlockAttempt.objects.create(
         page=page,
-        outcome=UnlockAttempt.WRONG,
-        client=client_key(request),
+        section=section,
+        access_pass=access_pass,
+        outcome=outcome,
+        client=network_key(request),
         user_agent=user_agent(request),
     )
-
-
-def _settle(request, attempt, outcome, access_pass=None):
-    """Give a logged attempt its outcome once the password has been checked."""
-    if outcome != attempt.outcome or access_pass is not None:
-        UnlockAttempt.objects.filter(pk=attempt.pk).update(outcome=outcome, access_pass=access_pass)
     logger.info(
         "unlock %s page=%s pass=%s from=%s",
         outcome,
-        attempt.page_id,
+        page.pk,
         access_pass.pk if access_pass else "-",
         ip_prefix(request),
     )
-
-
-def _limit_reached(attempt):
-    """Seconds to wait when this attempt is over the limit for its client and page, else 0.
-
-    The attempt is logged (as a failure) before this count, so parallel requests each see
-    the ones before them: a burst of guesses cannot all slip in under the limit together.
-    """
-    limit, window = settings.SHOWREEL_UNLOCK_ATTEMPTS, settings.SHOWREEL_UNLOCK_WINDOW
-    since = timezone.now() - timedelta(seconds=window)
-    latest = list(
-        UnlockAttempt.objects.filter(
-            page_id=attempt.page_id,
-            client=attempt.client,
-            outcome__in=FAILED,
-            created_at__gte=since,
-            pk__lt=attempt.pk,
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
-    )
-    if len(latest) < limit:
-        return 0
-    # Allowed again when the oldest of the latest `limit` failures leaves the window.
-    retry = latest[-1] + timedelta(seconds=window) - timezone.now()
-    return max(int(retry.total_seconds()) + 1, 1)
-
-
-@functools.cache
-def _dummy_hash():
-    return make_password("not-an-access-pass")
 
 
 def find_pass(request, page, password):
@@ -111,17 +80,18 @@ def find_pass(request, page, password):
     that page is private.
     """
     key = password.split("-", 1)[0].lower()
-    ancestors = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
     candidate = None
     if len(key) == 5:
         candidate = (
-            AccessPass.objects.filter(lookup_key=key, page__path__in=ancestors)
+            AccessPass.objects.filter(
+                lookup_key=key, page__path__in=privacy.ancestor_paths(page.path)
+            )
             .select_related("page")
             .first()
         )
     if candidate is None:
         # The same hashing work as a real check: response times do not tell which keys exist.
-        check_password(password.lower(), _dummy_hash())
+        pass_digest(password.lower())
         return None
     if not candidate.check_password(password.lower()):
         return None
@@ -184,32 +154,36 @@ def _redirect(target):
 
 @require_http_methods(["GET", "POST"])
 def unlock(request, page_id, restriction_id=None):
-    """Check a password for a private page: an access pass, or Wagtail's shared password.
-
-    Every POST is logged as an UnlockAttempt; the failures of the last
-    SHOWREEL_UNLOCK_WINDOW seconds, per client and page, are the rate limit.
-    """
-    page = get_object_or_404(Page.objects.live(), pk=page_id).specific
-    target = page.get_url(request) or "/"
+    """Check a password for a private page: an access pass, or Wagtail's shared password
+    where the owner allows it. The limits (showreels/limits.py) come before any check."""
+    page = get_object_or_404(Page.objects.live(), pk=page_id)
     if not privacy.is_private(page, request) or privacy.can_view_page(request, page):
-        return _redirect(target)
+        return _redirect(page.get_url(request) or "/")
     if request.method == "GET":
         return password_required_response(request, page)
+    section = privacy.protected_section(request, page)
+    if section is None:
+        # Private by type, with no restriction to hold passes: its editors only.
+        return password_required_response(request, page, error=MESSAGES["closed"])
 
-    attempt = _log(request, page)
-    retry_seconds = _limit_reached(attempt)
+    retry_seconds = limits.retry_after(request, section)
     if retry_seconds:
-        _settle(request, attempt, UnlockAttempt.LIMITED)
         message = MESSAGES[UnlockAttempt.LIMITED].format(minutes=max(retry_seconds // 60, 1))
         return password_required_response(
             request, page, error=message, status=429, retry_after=retry_seconds
         )
 
-    form = UnlockForm(request.POST)
+    terms_page = screening.terms_page_for(page)
+    form = UnlockForm(request.POST, terms=terms_page)
     if not form.is_valid():
-        _settle(request, attempt, UnlockAttempt.WRONG)
+        if form.has_error("accept_terms"):
+            # Refused before any password is checked: nothing learnt, nothing counted.
+            return password_required_response(
+                request, page, form=form, error=MESSAGES["terms"], status=400
+            )
+        _log(request, page, section, UnlockAttempt.WRONG)
         return password_required_response(
-            request, page, form=form, error="Please enter the password you were given.", status=400
+            request, page, form=form, error=MESSAGES["empty"], status=400
         )
     password = form.cleaned_data["password"]
 
@@ -217,21 +191,23 @@ def unlock(request, page_id, restriction_id=None):
     if access_pass is not None:
         if access_pass.is_revoked or access_pass.is_expired:
             outcome = UnlockAttempt.REVOKED if access_pass.is_revoked else UnlockAttempt.EXPIRED
-            _settle(request, attempt, outcome, access_pass)
+            _log(request, page, section, outcome, access_pass)
             return password_required_response(request, page, error=MESSAGES[outcome])
-        _settle(request, attempt, UnlockAttempt.SUCCESS, access_pass)
+        _log(request, page, section, UnlockAttempt.SUCCESS, access_pass)
         _record_use(request, access_pass, page)
+        if terms_page is not None:
+            screening.record_acceptance(request, access_pass, terms_page)
         privacy.grant_access(request, page, access_pass=access_pass)
-        return _redirect(target)
+        return _redirect(page.get_url(request) or "/")
 
     if settings.SHOWREEL_ALLOW_SHARED_PASSWORD:
         for restriction in privacy.password_restrictions_for(request, page):
             if restriction.password and privacy.constant_time_equal(password, restriction.password):
-                _settle(request, attempt, UnlockAttempt.SUCCESS)
+                _log(request, page, section, UnlockAttempt.SUCCESS)
                 privacy.grant_access(request, page, restriction=restriction)
-                return _redirect(target)
+                return _redirect(page.get_url(request) or "/")
 
-    _settle(request, attempt, UnlockAttempt.WRONG)
+    _log(request, page, section, UnlockAttempt.WRONG)
     return password_required_response(request, page, error=MESSAGES[UnlockAttempt.WRONG])
 
 
@@ -242,7 +218,7 @@ def serve_media(request, path):
     obj = owner_of(path) if path else None
     if obj is None:
         raise Http404("No such file.")
-    access = privacy.media_access(request, obj)
+    access = privacy.media_access(request, obj, original=path.startswith("original_images/"))
     if access == privacy.DENIED:
         # The same answer as a file that does not exist: nothing to learn by guessing.
         raise Http404("No such file.")
@@ -261,3 +237,35 @@ def media_response(request, path, access):
     if access != privacy.PUBLIC:
         patch_vary_headers(response, ["Cookie"])
     return response
+
+
+@require_http_methods(["POST"])
+def accept_terms(request, page_id):
+    """A pass holder accepts the (changed) terms of viewing, then sees the page."""
+    page = get_object_or_404(Page.objects.live(), pk=page_id)
+    access_pass = privacy.pass_for(request, page)
+    if access_pass is None:
+        raise Http404("No such page.")  # names nothing, not even where the page is
+    terms_page = screening.terms_to_accept(request, page)
+    if terms_page is None:
+        return _redirect(page.get_url(request) or "/")
+    form = AcceptTermsForm(request.POST)
+    if not form.is_valid():
+        return screening.terms_response(request, page, terms_page, form=form, status=400)
+    screening.record_acceptance(request, access_pass, terms_page)
+    return _redirect(page.get_url(request) or "/")
+
+
+@require_http_methods(["POST"])
+def ask_for_more_time(request, page_id):
+    """A pass holder asks the owner for more time: stored, then emailed to the owner."""
+    page = get_object_or_404(Page.objects.live(), pk=page_id)
+    access_pass = privacy.pass_for(request, page)
+    if access_pass is None:
+        raise Http404("No such page.")
+    form = MoreTimeForm(request.POST)
+    target = page.get_url(request) or "/"
+    if not form.is_valid():
+        return _redirect(f"{target}?more-time=empty#more-time")
+    sent = screening.ask_for_more_time(request, access_pass, page, form.cleaned_data["message"])
+    return _redirect(f"{target}?more-time={'sent' if sent else 'later'}#more-time")

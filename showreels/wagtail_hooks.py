@@ -1,17 +1,22 @@
-import secrets
-
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import reverse
 from wagtail import hooks
-from wagtail.models import PageViewRestriction
 from wagtail.permissions import register_permission_policy
 
-from showreels import privacy
-from showreels.admin_views import REVOKE_ACTION, ShowreelAccessGroup, UnlockAttemptPermissionPolicy
-from showreels.models import ShowreelIndexPage, ShowreelPage, UnlockAttempt
-from showreels.views import media_response, password_required_response
+from showreels import privacy, screening, tree_warnings  # noqa: F401 - registers its hooks
+from showreels.admin_views import (
+    REVOKE_ACTION,
+    GuessingAlertPanel,
+    ShowreelAccessGroup,
+    UnlockAttemptPermissionPolicy,
+    guessing_alerts,
+    manages_passes,
+)
+from showreels.models import UnlockAttempt
+from showreels.views import password_required_response
 
 # Before anything asks for a fallback policy: reading the log follows the pass permissions.
 register_permission_policy(UnlockAttempt, UnlockAttemptPermissionPolicy())
@@ -22,9 +27,24 @@ def register_showreel_access_admin():
     return ShowreelAccessGroup()
 
 
+@hooks.register("register_permissions")
+def register_view_private_work_permission():
+    """Shown in the admin's group editor, so the owner chooses who sees all private work."""
+    return Permission.objects.filter(
+        content_type__app_label="showreels", codename="view_private_work"
+    )
+
+
 @hooks.register("register_log_actions")
 def register_access_pass_log_actions(actions):
     actions.register_action(REVOKE_ACTION, "Revoke access pass", "Access pass revoked")
+
+
+@hooks.register("construct_homepage_panels")
+def add_guessing_alert_panel(request, panels):
+    """On the dashboard: someone is guessing passes on a section from several networks."""
+    if manages_passes(request.user) and (alerts := guessing_alerts()):
+        panels.append(GuessingAlertPanel(alerts))
 
 
 def login_required_response(request):
@@ -47,6 +67,9 @@ def guard_private_pages(page, request, serve_args, serve_kwargs):
         if privacy.unmet_login_restriction(request, page):
             return privacy.mark_private_response(login_required_response(request))
         return password_required_response(request, page)
+    terms_page = screening.terms_to_accept(request, page)
+    if terms_page is not None:
+        return screening.terms_response(request, page, terms_page)
     # Allowed by our check: let Wagtail's own check_view_restrictions agree, since it
     # only knows its session marks (it then adds its never-cache headers).
     for restriction in privacy.password_restrictions_for(request, page):
@@ -62,19 +85,7 @@ def guard_private_documents(document, request):
     if access == privacy.DENIED:
         raise Http404("No such file.")
     if access == privacy.GRANTED:
-        # Served here, so that it carries private, no-store like every private file.
-        return media_response(request, document.file.name, access)
+        # Wagtail serves the file (it takes only an HttpResponse from this hook, not a
+        # streaming one); the middleware makes the response private, no-store.
+        privacy.keep_response_private(request)
     return None
-
-
-@hooks.register("after_create_page")
-def make_new_showreels_private(request, page):
-    """New showreels start private; the owner can make them public in the privacy dialog."""
-    if isinstance(page.specific, ShowreelPage | ShowreelIndexPage) and not (
-        page.get_view_restrictions().exists()
-    ):
-        PageViewRestriction.objects.create(
-            page=page,
-            restriction_type=PageViewRestriction.PASSWORD,
-            password=secrets.token_urlsafe(24),
-        )

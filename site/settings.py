@@ -5,6 +5,7 @@ See README.md for every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from bts_site.config import (
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "csp",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,7 +77,24 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords, from one
+# client address or for one username, logins are refused for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "bts_site.auth.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "login_locked.html"
+# The same client address as every other limit (FORWARDED_FOR_DEPTH behind proxies).
+AXES_CLIENT_IP_CALLABLE = "showreels.clients.axes_client_ip"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "bts_site.urls"
 WSGI_APPLICATION = "bts_site.wsgi.application"
@@ -135,6 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Day/month/year input in every form (see site/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["bts_site.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Rome")
 USE_I18N = True
 USE_TZ = True
@@ -253,7 +274,10 @@ WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Behind the Scenes")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "gallery.BackstageImage"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp", "bmp": "jpeg"}
-WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "heic"]
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "heic", "tif", "tiff"]
+# Every uploaded photo is decoded whole and stored web-ready (8-bit sRGB, upright) by the
+# image forms' base (gallery/forms.py, gallery/uploads.py); a damaged file is refused.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "gallery.forms.BackstageImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 40 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 128_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "zip"]
@@ -262,6 +286,9 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "showreels/password_required.html"  # noqa: S105
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Dates in the admin's date pickers: day/month/year, as the owner writes them.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 # Background tasks (django-tasks). Wagtail's own tasks (reference index, focal points) run
 # immediately, in the request; making renditions at publish time goes to the "background"
@@ -283,13 +310,15 @@ TASKS = {
 }
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 
-# Private showreels (showreels/privacy.py)
-# Wagtail's own shared password keeps working beside access passes unless switched off.
-SHOWREEL_ALLOW_SHARED_PASSWORD = env_bool("SHOWREEL_ALLOW_SHARED_PASSWORD", default=True)
-# Failed password attempts allowed per client and page within the window (seconds).
+# Private showreels (showreels/privacy.py, showreels/limits.py)
+# Wagtail's shared page password beside access passes: off unless the owner wants it.
+SHOWREEL_ALLOW_SHARED_PASSWORD = env_bool("SHOWREEL_ALLOW_SHARED_PASSWORD", default=False)
+# Failed passes allowed per client network and protected section within the window (s),
 SHOWREEL_UNLOCK_ATTEMPTS = env_int("SHOWREEL_UNLOCK_ATTEMPTS", 5)
 SHOWREEL_UNLOCK_WINDOW = env_int("SHOWREEL_UNLOCK_WINDOW", 15 * 60)
-# Email the owner when a pass is used for the first time (empty: no email).
+# and across all clients of one section (guessing spread over many networks; 0: no ceiling).
+SHOWREEL_SECTION_ATTEMPTS = env_int("SHOWREEL_SECTION_ATTEMPTS", 50)
+# Email the owner when a pass is used for the first time, and when the ceiling is reached.
 SHOWREEL_NOTIFY_EMAIL = os.environ.get("SHOWREEL_NOTIFY_EMAIL", "")
 
 # Contact form: submissions allowed per client within the window (seconds).

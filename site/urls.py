@@ -1,14 +1,22 @@
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from bts_site import views
 from bts_site.sitemaps import PublicSitemap
 from showreels import views as showreels_views
+from showreels.tree_warnings import ConfirmingSetPrivacyView
 
 urlpatterns = [
+    # Wagtail's privacy dialog, with a confirmation before pages would become public.
+    path(
+        "admin/pages/<int:page_id>/privacy/",
+        require_admin_access(ConfirmingSetPrivacyView.as_view()),
+        name="set_privacy_with_confirmation",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
@@ -16,6 +24,16 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz/", views.healthz, name="healthz"),
     path("private/unlock/<int:page_id>/", showreels_views.unlock, name="unlock_private_page"),
+    path(
+        "private/terms/<int:page_id>/",
+        showreels_views.accept_terms,
+        name="accept_screening_terms",
+    ),
+    path(
+        "private/more-time/<int:page_id>/",
+        showreels_views.ask_for_more_time,
+        name="ask_for_more_time",
+    ),
     # Wagtail's own password endpoint goes through the same rate-limited check.
     path(
         "_util/authenticate_with_password/<int:restriction_id>/<int:page_id>/",

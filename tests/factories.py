@@ -1,14 +1,20 @@
 """Factories for the page tree, images and blocks used across the suite."""
 
 import io
+import json
 import re
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
 
 import factory
 import wagtail_factories
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
+from wagtail.embeds.finders import get_finders
 from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from filmsheets.models import FilmIndexPage, FilmRole, FilmSheetPage
@@ -162,9 +168,13 @@ def text_block(html):
 
 
 def make_private(page, password="shared-password-1"):
-    return PageViewRestriction.objects.create(
-        page=page, restriction_type=PageViewRestriction.PASSWORD, password=password
+    """A shared-password restriction on the page, as the admin's Privacy dialog sets it
+    (which edits the restriction a showreel is given when it is created)."""
+    restriction, _ = PageViewRestriction.objects.update_or_create(
+        page=page,
+        defaults={"restriction_type": PageViewRestriction.PASSWORD, "password": password},
     )
+    return restriction
 
 
 def build_site():
@@ -200,11 +210,6 @@ class LocalOEmbedProvider:
     host = "video.example.test"
 
     def __init__(self):
-        import json
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        from urllib.parse import parse_qs, urlparse
-
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 query = parse_qs(urlparse(self.path).query)
@@ -238,9 +243,6 @@ class LocalOEmbedProvider:
         return f"https://{self.host}/watch/{name}"
 
     def __enter__(self):
-        from django.test import override_settings
-        from wagtail.embeds.finders import get_finders
-
         self._thread.start()
         port = self._server.server_address[1]
         pattern = "^https://" + re.escape(self.host) + "/watch/.+$"
@@ -262,8 +264,6 @@ class LocalOEmbedProvider:
         return self
 
     def __exit__(self, *exc):
-        from wagtail.embeds.finders import get_finders
-
         self._settings.disable()
         get_finders.cache_clear()
         self._server.shutdown()

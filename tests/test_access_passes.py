@@ -5,24 +5,25 @@ was already unlocked.
 
 import re
 import socket
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from showreels.models import AccessPass, UnlockAttempt
+from showreels.models import AccessPass, UnlockAttempt, UnlockRefusal
 from tests import factories
+from tests.conftest import built_once_per_module, clock_at
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) ProducerBrowser/1.0"
 PASS_FORMAT = re.compile(r"^[a-z2-9]{5}(-[a-z2-9]{5}){4}$")
 
 
-@pytest.fixture
-def tree(db):
+def build_tree():
     """Home with a private section of two showreels, and a private showreel on its own."""
     site = factories.build_site()
     home = site["home"]
@@ -44,6 +45,21 @@ def tree(db):
         "solo": solo,
         "solo_restriction": solo_restriction,
     }
+
+
+built_tree = built_once_per_module(build_tree)
+
+
+@pytest.fixture
+def tree(db, built_tree):
+    """The module's tree, loaded afresh for each test: what one test changes stays in it."""
+    return {name: type(obj).objects.get(pk=obj.pk) for name, obj in built_tree.items()}
+
+
+@pytest.fixture
+def shared_password_on(settings):
+    """The owner has turned on Wagtail's shared page password beside the passes."""
+    settings.SHOWREEL_ALLOW_SHARED_PASSWORD = True
 
 
 def unlock(client, page, password, **extra):
@@ -118,16 +134,16 @@ def test_pass_opens_its_page_and_records_the_use(client, tree):
 def test_second_use_moves_last_used_but_keeps_first_used(client, tree):
     reel = tree["reel_a"]
     access_pass, password = AccessPass.issue(label="Line producer", page=reel)
-    unlock(client, reel, password)
-    access_pass.refresh_from_db()
-    first = access_pass.first_used_at
-
-    other = type(client)()
-    unlock(other, reel, password, HTTP_USER_AGENT="Second browser", REMOTE_ADDR="10.1.2.3")
+    first = timezone.now()
+    second = first + timedelta(hours=2)
+    with clock_at(first):
+        unlock(client, reel, password)
+    with clock_at(second):
+        unlock(Client(), reel, password, HTTP_USER_AGENT="Second browser", REMOTE_ADDR="10.1.2.3")
     access_pass.refresh_from_db()
     assert access_pass.use_count == 2
     assert access_pass.first_used_at == first
-    assert access_pass.last_used_at > first
+    assert access_pass.last_used_at == second
     assert access_pass.last_ip_prefix == "10.1.2.0/24"
     assert access_pass.last_user_agent == "Second browser"
 
@@ -210,7 +226,7 @@ def test_deleted_pass_locks_out_on_next_request(client, tree):
     assert_locked(client, reel)
 
 
-def test_changed_shared_password_locks_out_unlocked_sessions(client, tree):
+def test_changed_shared_password_locks_out_unlocked_sessions(client, tree, shared_password_on):
     solo, restriction = tree["solo"], tree["solo_restriction"]
     unlock(client, solo, "solo-shared-1")
     assert opens(client, solo)
@@ -230,9 +246,9 @@ def test_pass_sessions_survive_a_shared_password_change(client, tree):
     assert opens(client, solo)
 
 
-def test_privacy_removed_and_added_again_locks_out_old_sessions(client, tree):
+def test_privacy_removed_and_added_again_locks_out_old_sessions(client, tree, shared_password_on):
     solo, restriction = tree["solo"], tree["solo_restriction"]
-    shared_client, pass_client = client, type(client)()
+    shared_client, pass_client = client, Client()
     _, password = AccessPass.issue(label="Producer", page=solo)
     unlock(shared_client, solo, "solo-shared-1")
     unlock(pass_client, solo, password)
@@ -240,7 +256,10 @@ def test_privacy_removed_and_added_again_locks_out_old_sessions(client, tree):
     assert opens(pass_client, solo)
 
     restriction.delete()
-    assert opens(type(client)(), solo)  # public for everyone while it has no restriction
+    # A showreel is never public: it is given a new restriction at once.
+    assert_locked(Client(), solo)
+    assert_locked(shared_client, solo)
+    assert_locked(pass_client, solo)
 
     factories.make_private(solo, password="solo-shared-1")  # even with the same password
     assert_locked(shared_client, solo)
@@ -248,25 +267,35 @@ def test_privacy_removed_and_added_again_locks_out_old_sessions(client, tree):
 
 
 def test_pass_stops_opening_pages_below_it_once_its_own_page_is_public(client, tree):
-    section = tree["section"]
-    _, password = AccessPass.issue(label="Producer", page=section)
-    factories.make_private(tree["reel_a"], password="reel-a-own")
-    unlock(client, tree["reel_a"], password)
-    assert opens(client, tree["reel_a"])
+    """A section of another type than showreels can be made public again by the owner."""
+    films = tree["films"]
+    sheet = factories.FilmSheetPageFactory(parent=films, title="Unreleased feature")
+    factories.make_private(films, password="films-shared")
+    _, password = AccessPass.issue(label="Producer", page=films)
+    factories.make_private(sheet, password="sheet-own")
+    unlock(client, sheet, password)
+    assert opens(client, sheet)
 
-    PageViewRestriction.objects.filter(page=section).delete()
-    assert_locked(client, tree["reel_a"])
-    assert unlock(client, tree["reel_a"], password).status_code == 403
+    PageViewRestriction.objects.filter(page=films).delete()
+    assert_locked(client, sheet)
+    assert unlock(client, sheet, password).status_code == 403
+
+
+def test_shared_password_is_off_by_default(client, tree):
+    response = unlock(client, tree["solo"], "solo-shared-1")
+    assert response.status_code == 403
+    assert_locked(client, tree["solo"])
 
 
 def test_shared_password_is_refused_when_switched_off(client, tree, settings):
+    settings.SHOWREEL_ALLOW_SHARED_PASSWORD = True
     solo = tree["solo"]
     unlock(client, solo, "solo-shared-1")
     assert opens(client, solo)
 
     settings.SHOWREEL_ALLOW_SHARED_PASSWORD = False
     assert_locked(client, solo)
-    other = type(client)()
+    other = Client()
     response = unlock(other, solo, "solo-shared-1")
     assert response.status_code == 403
     assert "does not open this page" in response.content.decode()
@@ -277,7 +306,7 @@ def test_shared_password_is_refused_when_switched_off(client, tree, settings):
     assert opens(other, solo)
 
 
-def test_wagtails_own_password_endpoint_runs_the_same_check(client, tree):
+def test_wagtails_own_password_endpoint_runs_the_same_check(client, tree, shared_password_on):
     solo, restriction = tree["solo"], tree["solo_restriction"]
     url = f"/_util/authenticate_with_password/{restriction.pk}/{solo.pk}/"
     response = client.post(url, {"password": "wrong-one", "return_url": "https://evil.example/"})
@@ -296,7 +325,7 @@ def test_wrong_password_says_so_and_shows_nothing_of_the_page(client, tree):
     response = unlock(client, tree["solo"], "not-the-password")
     body = response.content.decode()
     assert response.status_code == 403
-    assert "That password does not open this page" in body
+    assert "That access pass does not open this page" in body
     assert tree["solo"].title not in body
 
 
@@ -328,21 +357,30 @@ def test_empty_password_is_refused_and_logged(client, tree):
 # Rate limit and the log
 
 
-def test_too_many_failures_answer_429_with_retry_after(client, tree, settings):
+def fail_at(client, page, moment, times):
+    """`times` wrong passwords from this client, all logged at `moment`."""
+    for _ in range(times):
+        assert unlock(client, page, "guess").status_code == 403
+    UnlockAttempt.objects.filter(page=page).update(created_at=moment)
+
+
+def test_too_many_failures_answer_429_with_retry_after(client, tree, settings, shared_password_on):
     settings.SHOWREEL_UNLOCK_ATTEMPTS = 3
     settings.SHOWREEL_UNLOCK_WINDOW = 600
     solo = tree["solo"]
-    for _ in range(3):
-        assert unlock(client, solo, "guess").status_code == 403
-    response = unlock(client, solo, "solo-shared-1")  # right, but too late
+    failed_at = timezone.now()
+    fail_at(client, solo, failed_at, 3)
+    with clock_at(failed_at + timedelta(seconds=10.5)):
+        response = unlock(client, solo, "solo-shared-1")  # right, but too late
     assert response.status_code == 429
-    assert 1 <= int(response["Retry-After"]) <= 600
-    assert "Too many wrong passwords" in response.content.decode()
+    # The failures leave the 600 s window 589.5 s later: rounded up to whole seconds.
+    assert response["Retry-After"] == "590"
+    assert "Too many wrong access passes. Please wait 9 minutes" in response.content.decode()
     assert_no_store(response)
     assert_locked(client, solo)
 
 
-def test_rate_limit_is_per_client_and_page(client, tree, settings):
+def test_rate_limit_is_per_client_and_page(client, tree, settings, shared_password_on):
     settings.SHOWREEL_UNLOCK_ATTEMPTS = 2
     solo = tree["solo"]
     for _ in range(2):
@@ -350,19 +388,24 @@ def test_rate_limit_is_per_client_and_page(client, tree, settings):
     assert unlock(client, solo, "guess").status_code == 429
     # Another page, or another client: not limited.
     assert unlock(client, tree["section"], "section-shared-1").status_code == 302
-    assert unlock(type(client)(), solo, "solo-shared-1", REMOTE_ADDR="10.9.9.9").status_code == 302
+    assert unlock(Client(), solo, "solo-shared-1", REMOTE_ADDR="10.9.9.9").status_code == 302
 
 
-def test_rate_limit_lifts_when_the_failures_leave_the_window(client, tree, settings):
+def test_rate_limit_lifts_when_the_failures_leave_the_window(
+    client, tree, settings, shared_password_on
+):
     settings.SHOWREEL_UNLOCK_ATTEMPTS = 3
     settings.SHOWREEL_UNLOCK_WINDOW = 600
     solo = tree["solo"]
-    for _ in range(3):
-        unlock(client, solo, "guess")
-    assert unlock(client, solo, "solo-shared-1").status_code == 429
+    failed_at = timezone.now()
+    fail_at(client, solo, failed_at, 3)
+    with clock_at(failed_at + timedelta(seconds=599.5)):
+        response = unlock(client, solo, "solo-shared-1")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"
 
-    UnlockAttempt.objects.update(created_at=timezone.now() - timedelta(seconds=601))
-    assert unlock(client, solo, "solo-shared-1").status_code == 302
+    with clock_at(failed_at + timedelta(seconds=600.5)):
+        assert unlock(client, solo, "solo-shared-1").status_code == 302
     assert opens(client, solo)
 
 
@@ -374,13 +417,16 @@ def test_retry_after_counts_from_the_failure_that_must_leave_the_window(client, 
     unlock(client, solo, "guess")
     now = timezone.now()
     first, second = UnlockAttempt.objects.order_by("pk")
-    UnlockAttempt.objects.filter(pk=first.pk).update(created_at=now - timedelta(seconds=500))
+    UnlockAttempt.objects.filter(pk=first.pk).update(created_at=now - timedelta(seconds=500.5))
     UnlockAttempt.objects.filter(pk=second.pk).update(created_at=now - timedelta(seconds=100))
-    retry = int(unlock(client, solo, "guess")["Retry-After"])
-    assert 95 <= retry <= 102  # when the first leaves, one more attempt is allowed
+    with clock_at(now):
+        response = unlock(client, solo, "guess")
+    # When the first leaves the window (99.5 s from now), one more attempt is allowed.
+    assert response.status_code == 429
+    assert response["Retry-After"] == "100"
 
 
-def test_every_attempt_is_logged_with_its_outcome(client, tree, settings):
+def test_every_attempt_is_logged_with_its_outcome(client, tree, settings, shared_password_on):
     settings.SHOWREEL_UNLOCK_ATTEMPTS = 3
     reel = tree["solo"]
     good, good_pw = AccessPass.issue(label="Good", page=reel)
@@ -389,13 +435,13 @@ def test_every_attempt_is_logged_with_its_outcome(client, tree, settings):
         label="Old", page=reel, expires_at=timezone.now() - timedelta(days=1)
     )
     gone.revoke()
-    other = type(client)()
+    other = Client()
     unlock(client, reel, "wrong", HTTP_USER_AGENT=UA)
     unlock(client, reel, gone_pw)
     unlock(client, reel, old_pw)
-    unlock(client, reel, good_pw)  # over the limit: refused, logged
+    unlock(client, reel, good_pw)  # over the limit: refused unchecked, only counted
     unlock(other, reel, good_pw, REMOTE_ADDR="10.0.0.7")
-    unlock(type(client)(), reel, "solo-shared-1", REMOTE_ADDR="10.0.0.8")
+    unlock(Client(), reel, "solo-shared-1", REMOTE_ADDR="10.0.0.8")
 
     log = list(
         UnlockAttempt.objects.order_by("pk").values_list("outcome", "access_pass_id", "page_id")
@@ -404,10 +450,10 @@ def test_every_attempt_is_logged_with_its_outcome(client, tree, settings):
         (UnlockAttempt.WRONG, None, reel.pk),
         (UnlockAttempt.REVOKED, gone.pk, reel.pk),
         (UnlockAttempt.EXPIRED, old.pk, reel.pk),
-        (UnlockAttempt.LIMITED, None, reel.pk),
         (UnlockAttempt.SUCCESS, good.pk, reel.pk),
         (UnlockAttempt.SUCCESS, None, reel.pk),
     ]
+    assert UnlockRefusal.objects.get().refused == 1
     first = UnlockAttempt.objects.order_by("pk").first()
     assert first.user_agent == UA
     assert first.client and "127.0.0.1" not in first.client
@@ -430,7 +476,7 @@ def test_logged_in_user_without_admin_access_does_not_see_private_pages(
     assert_locked(client, tree["solo"])
 
 
-def test_private_responses_are_never_cached_by_others(client, tree):
+def test_private_responses_are_never_cached_by_others(client, tree, shared_password_on):
     solo = tree["solo"]
     assert_no_store(client.get(solo.url))  # the password form
     assert_no_store(unlock(client, solo, "wrong"))
@@ -438,7 +484,9 @@ def test_private_responses_are_never_cached_by_others(client, tree):
     assert_no_store(client.get(solo.url))  # the page itself
 
 
-def test_public_page_naming_a_private_page_is_private_for_that_visitor(client, tree):
+def test_public_page_naming_a_private_page_is_private_for_that_visitor(
+    client, tree, shared_password_on
+):
     solo = tree["solo"]
     solo.show_in_menus = True
     solo.save_revision().publish()
@@ -489,7 +537,7 @@ def test_first_use_sends_one_email_to_the_owner(client, tree, settings):
     reel = tree["solo"]
     access_pass, password = AccessPass.issue(label="Northlight line producer", page=reel)
     unlock(client, reel, password, HTTP_USER_AGENT=UA)
-    unlock(type(client)(), reel, password)
+    unlock(Client(), reel, password)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["owner@example.com"]
@@ -538,7 +586,7 @@ def owner(client, admin_user):
 def test_admin_create_view_shows_the_password_once(client, tree, owner):
     response = client.post(
         reverse("access_passes:add"),
-        {"label": "Line producer, Northlight", "page": tree["solo"].pk, "expires_at": ""},
+        {"label": "Line producer, Northlight", "page": tree["solo"].pk, "valid_for": "none"},
     )
     assert response.status_code == 200
     assert_no_store(response)
@@ -561,7 +609,7 @@ def test_admin_create_view_shows_the_password_once(client, tree, owner):
         assert "Line producer, Northlight" in body, url
 
     # And the password really opens the page.
-    visitor = type(client)()
+    visitor = Client()
     assert unlock(visitor, tree["solo"], password).status_code == 302
     assert opens(visitor, tree["solo"])
 
@@ -584,24 +632,34 @@ def test_admin_create_refuses_a_public_page_and_says_why(client, tree, owner):
 
 
 def test_admin_create_refuses_an_expiry_in_the_past(client, tree, owner):
-    past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    yesterday = (timezone.localtime() - timedelta(days=1)).strftime("%d/%m/%Y")
     response = client.post(
         reverse("access_passes:add"),
-        {"label": "Producer", "page": tree["solo"].pk, "expires_at": past},
+        {
+            "label": "Producer",
+            "page": tree["solo"].pk,
+            "valid_for": "date",
+            "expires_on": yesterday,
+        },
     )
-    assert "Choose a time in the future" in response.content.decode()
+    assert "is already over" in response.content.decode()
     assert not AccessPass.objects.exists()
 
 
 def test_admin_edit_changes_label_and_expiry_only(client, tree, owner):
     access_pass, password = AccessPass.issue(label="Producer", page=tree["solo"])
     old_hash = access_pass.password_hash
-    expiry = (timezone.localtime() + timedelta(days=10)).replace(second=0, microsecond=0)
+    last_day = (timezone.localtime() + timedelta(days=10)).date()
+    # The end of that day in the site's time zone.
+    expiry = timezone.make_aware(
+        datetime.combine(last_day, time.max), timezone.get_default_timezone()
+    )
     response = client.post(
         reverse("access_passes:edit", args=[access_pass.pk]),
         {
             "label": "Producer (renamed)",
-            "expires_at": expiry.strftime("%Y-%m-%d %H:%M"),
+            "valid_for": "date",
+            "expires_on": last_day.strftime("%d/%m/%Y"),
             "page": tree["reel_a"].pk,
             "password_hash": "x",
             "revoked_at": "",
@@ -623,7 +681,7 @@ def test_admin_listing_shows_status_and_use(client, tree, owner):
     AccessPass.issue(
         label="Expired pass", page=tree["solo"], expires_at=timezone.now() - timedelta(hours=1)
     )
-    unlock(type(client)(), tree["solo"], password, HTTP_USER_AGENT=UA)
+    unlock(Client(), tree["solo"], password, HTTP_USER_AGENT=UA)
     body = client.get(reverse("access_passes:index")).content.decode()
     for label in ("Active pass", "Revoked pass", "Expired pass"):
         assert label in body
@@ -639,7 +697,7 @@ def test_admin_listing_shows_status_and_use(client, tree, owner):
 def test_admin_revoke_asks_then_locks_out_on_next_request(client, tree, owner):
     reel = tree["solo"]
     access_pass, password = AccessPass.issue(label="Producer", page=reel)
-    visitor = type(client)()
+    visitor = Client()
     unlock(visitor, reel, password)
     assert opens(visitor, reel)
 
@@ -658,8 +716,6 @@ def test_admin_revoke_asks_then_locks_out_on_next_request(client, tree, owner):
 
 
 def test_admin_revoke_needs_a_post_with_a_csrf_token(tree, admin_user):
-    from django.test import Client
-
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(admin_user)
     access_pass, _ = AccessPass.issue(label="Producer", page=tree["solo"])
@@ -671,9 +727,9 @@ def test_admin_revoke_needs_a_post_with_a_csrf_token(tree, admin_user):
 
 def test_admin_inspect_shows_the_recent_attempts_of_the_pass(client, tree, owner):
     access_pass, password = AccessPass.issue(label="Producer", page=tree["solo"])
-    unlock(type(client)(), tree["solo"], password, HTTP_USER_AGENT=UA)
+    unlock(Client(), tree["solo"], password, HTTP_USER_AGENT=UA)
     access_pass.revoke()
-    unlock(type(client)(), tree["solo"], password, HTTP_USER_AGENT="Later browser")
+    unlock(Client(), tree["solo"], password, HTTP_USER_AGENT="Later browser")
     body = client.get(reverse("access_passes:inspect", args=[access_pass.pk])).content.decode()
     assert "Unlocked" in body
     assert "Revoked pass" in body
@@ -683,7 +739,7 @@ def test_admin_inspect_shows_the_recent_attempts_of_the_pass(client, tree, owner
 
 
 def test_admin_unlock_attempts_listing_is_read_only(client, tree, owner):
-    unlock(type(client)(), tree["solo"], "guess", HTTP_USER_AGENT=UA)
+    unlock(Client(), tree["solo"], "guess", HTTP_USER_AGENT=UA)
     body = client.get(reverse("unlock_attempts:index")).content.decode()
     assert "Wrong password" in body
     assert UA in body
@@ -710,7 +766,9 @@ def test_admin_needs_access_pass_permissions(client, tree, django_user_model):
         reverse("unlock_attempts:index"),
     ):
         response = client.get(url)
-        assert response.status_code in (302, 403), url
+        # Wagtail turns the editor back to the dashboard with a "permission denied" message.
+        assert response.status_code == 302, url
+        assert response["Location"] == reverse("wagtailadmin_home"), url
         assert "Producer" not in response.content.decode()
     client.post(reverse("access_passes:revoke", args=[access_pass.pk]))
     access_pass.refresh_from_db()

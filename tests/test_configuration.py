@@ -6,7 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import require
+
+# Every test runs manage.py (or make) in a subprocess.
+pytestmark = pytest.mark.processes
 
 PROJECT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {

@@ -1,6 +1,9 @@
 """The film index: newest first, twelve a page, filtered by role and year; any query string
 answers with a page of films, never an error."""
 
+from urllib.parse import parse_qs
+
+from bs4 import BeautifulSoup
 from django.test import TestCase
 
 from filmsheets.models import FilmIndexPage, FilmRole
@@ -88,12 +91,53 @@ class FilmIndexTests(TestCase):
         for page in (1, 2, 3):
             self.assertNotContains(self.get(page=page), "Unreleased draft")
 
+    def pagination_links(self, response):
+        """(rel, query) of every link in the pagination, its query string parsed."""
+        nav = BeautifulSoup(response.content, "html.parser").select_one("nav.pagination")
+        self.assertIsNotNone(nav)
+        links = []
+        for link in nav.select("a"):
+            self.assertTrue(link["href"].startswith("?"), link["href"])
+            links.append((link.get("rel", [""])[0], parse_qs(link["href"][1:])))
+        return links
+
     def test_pagination_links_keep_the_filters(self):
+        bts_films = [s for s in self.newest_first if self.bts in s.roles.all()]
+        self.assertEqual(len(bts_films), 17)  # i % 3 == 0 (9 films) and i % 3 == 2 (8 films)
+        response = self.get(role=self.bts.slug, page=2)
+        self.assertEqual(response.context["filters"]["role"], self.bts)
+        self.assertEqual(response.context["sheets"].number, 2)
+        self.assertEqual(response.context["paginator"].num_pages, 2)
+        # Page 2 holds the rest of the role's films, and nothing else.
+        self.assertEqual(self.listed(response), self.pks(bts_films[PER_PAGE:]))
+        for sheet in response.context["sheets"]:
+            self.assertIn(self.bts, sheet.roles.all())
+        # On page 2 of the unfiltered listing, not of this one.
+        self.assertNotContains(response, ">Another film 2010<")
+        links = self.pagination_links(response)
+        self.assertEqual(
+            links,
+            [
+                ("prev", {"role": [self.bts.slug], "page": ["1"]}),
+                ("", {"role": [self.bts.slug], "page": ["1"]}),
+                ("", {"role": [self.bts.slug], "page": ["2"]}),
+            ],
+        )
+        # Following the link back to page 1 stays in the role.
+        first = self.client.get(self.url, {k: v[0] for k, v in links[0][1].items()})
+        self.assertEqual(self.listed(first), self.pks(bts_films[:PER_PAGE]))
+
+    def test_listing_of_one_page_shows_no_pagination(self):
         response = self.get(role=self.scene.slug)
         self.assertEqual(response.context["paginator"].num_pages, 1)
+        self.assertNotContains(response, 'class="pagination"')
+
+    def test_unfiltered_pagination_links_carry_only_the_page(self):
         response = self.get(page=2)
-        self.assertContains(response, 'href="?page=3"')
-        self.assertContains(response, 'href="?page=1"')
+        self.assertEqual(
+            [query for _, query in self.pagination_links(response)],
+            [{"page": ["1"]}, {"page": ["1"]}, {"page": ["2"]}, {"page": ["3"]}, {"page": ["3"]}],
+        )
 
     # Filters
 
@@ -121,12 +165,12 @@ class FilmIndexTests(TestCase):
         self.assertEqual(self.listed(response), [])
         self.assertEqual(response.context["paginator"].count, 0)
 
-    def test_filters_offer_the_roles_and_the_years_of_listed_films(self):
+    def test_filters_offer_every_role_in_the_owners_order_and_the_years_of_listed_films(self):
+        drone = FilmRole.objects.create(name="Drone unit", slug="drone-unit", sort_order=0)
         filters = self.get().context["filters"]
-        self.assertEqual(
-            [r.slug for r in filters["roles"]],
-            list(FilmRole.objects.values_list("slug", flat=True)),
-        )
+        # A role with no film yet is offered too, in the owner's sort order.
+        self.assertEqual(filters["roles"], [drone, self.bts, self.backstage, self.scene])
+        # Every year of a published film, newest first; not the draft's 2025.
         self.assertEqual(filters["years"], list(range(2024, 1999, -1)))
 
     # Nonsense never errors

@@ -10,7 +10,9 @@ from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from showreels.models import AccessPass
 from tests import factories
+from tests.conftest import built_once_per_module
 
 PASSWORD = "media-shared-1"
 
@@ -40,8 +42,8 @@ def assert_private(response):
     assert "Cookie" in response["Vary"]
 
 
-@pytest.fixture
-def media(db):
+def build_media():
+    """A public film sheet and a private showreel sharing one photo, and their files."""
     site = factories.build_site()
     public_image = factories.ImageFactory(title="Harbour crane at dawn")
     shared_image = factories.ImageFactory(title="Used on both pages")
@@ -67,7 +69,9 @@ def media(db):
     )
     reel.save_revision().publish()
     factories.make_private(reel, password=PASSWORD)
+    _access_pass, password = AccessPass.issue(label="Producer", page=reel)
     return {
+        "password": password,
         **site,
         "sheet": sheet,
         "reel": reel,
@@ -85,31 +89,42 @@ def media(db):
     }
 
 
+built_media = built_once_per_module(build_media)
+
+
+@pytest.fixture
+def media(db, built_media):
+    """The module's pages and files; no test changes these objects, only database rows."""
+    return built_media
+
+
 @pytest.fixture
 def granted(client, media):
     response = client.post(
-        reverse("unlock_private_page", args=[media["reel"].pk]), {"password": PASSWORD}
+        reverse("unlock_private_page", args=[media["reel"].pk]), {"password": media["password"]}
     )
     assert response.status_code == 302
     return client
 
 
 def private_files(media):
+    """What a pass holder of the showreel may fetch: renditions, the video, the document."""
     return [
-        media["private_image"].file.name,
         media["private_rendition"].file.name,
-        media["poster"].file.name,
         media["poster_rendition"].file.name,
         media["video"].file.name,
         media["private_doc"].file.name,
     ]
 
 
-def test_public_image_and_its_renditions_are_cacheable_by_anyone(client, media):
+def originals(media):
+    return [media[key].file.name for key in ("public_image", "shared_image", "private_image")]
+
+
+def test_public_renditions_are_cacheable_by_anyone(client, media):
     for name in (
-        media["public_image"].file.name,
         media["public_rendition"].file.name,
-        media["shared_image"].file.name,
+        media["shared_image"].get_rendition("width-40").file.name,
     ):
         response = client.get(media_url(name))
         assert response.status_code == 200, name
@@ -120,9 +135,23 @@ def test_public_image_and_its_renditions_are_cacheable_by_anyone(client, media):
 
 
 def test_image_on_a_public_and_a_private_page_stays_public(client, media):
-    response = client.get(media_url(media["shared_image"].file.name))
+    rendition = media["shared_image"].get_rendition("width-40")
+    response = client.get(media_url(rendition.file.name))
     assert response.status_code == 200
     assert_public(response)
+
+
+def test_originals_go_to_library_editors_only(client, granted, media, admin_user):
+    for name in [*originals(media), media["poster"].file.name]:
+        assert client.get(media_url(name)).status_code == 404, name  # the pass holder
+    client.logout()
+    for name in originals(media):
+        assert client.get(media_url(name)).status_code == 404, name  # a visitor
+    client.force_login(admin_user)
+    for name in originals(media):
+        response = client.get(media_url(name))
+        assert response.status_code == 200, name
+        assert_private(response)
 
 
 def test_files_of_a_private_page_are_not_found_without_access(client, media):
@@ -152,14 +181,14 @@ def test_unused_library_image_is_only_for_editors(client, media, admin_user):
 
 def test_editors_get_private_files_without_a_password(client, media, admin_user):
     client.force_login(admin_user)
-    for name in private_files(media):
+    for name in [*private_files(media), media["private_image"].file.name]:
         response = client.get(media_url(name))
         assert response.status_code == 200, name
         assert_private(response)
 
 
 def test_a_photo_goes_private_as_soon_as_its_only_page_does(client, media):
-    name = media["public_image"].file.name
+    name = media["public_rendition"].file.name
     assert client.get(media_url(name)).status_code == 200
     factories.make_private(media["sheet"])
     assert client.get(media_url(name)).status_code == 404
@@ -201,7 +230,7 @@ def test_video_range_request_answers_exactly_those_bytes(granted, media):
     assert_private(response)
 
 
-def test_video_open_and_suffix_ranges(granted, media):
+def test_open_suffix_and_overlong_ranges_answer_the_bytes_they_cover(granted, media):
     name = media["video"].file.name
     data = stored_bytes(name)
     tail = granted.get(media_url(name), HTTP_RANGE=f"bytes={len(data) - 10}-")
@@ -256,8 +285,8 @@ def test_nginx_mode_hands_the_file_to_the_web_server(granted, media, settings):
     assert response["Content-Type"] == "video/webm"
     assert_private(response)
 
-    public = granted.get(media_url(media["public_image"].file.name))
-    assert public["X-Accel-Redirect"] == "/protected-media/" + media["public_image"].file.name
+    public = granted.get(media_url(media["public_rendition"].file.name))
+    assert public["X-Accel-Redirect"] == "/protected-media/" + media["public_rendition"].file.name
     assert public.content == b""
     assert_public(public)
 
@@ -291,7 +320,9 @@ def test_private_document_follows_its_page_on_wagtails_document_url(client, medi
     url = doc.url
     assert url.startswith("/documents/")
     assert client.get(url).status_code == 404
-    client.post(reverse("unlock_private_page", args=[media["reel"].pk]), {"password": PASSWORD})
+    client.post(
+        reverse("unlock_private_page", args=[media["reel"].pk]), {"password": media["password"]}
+    )
     response = client.get(url)
     assert response.status_code == 200
     assert body_of(response) == stored_bytes(doc.file.name)

@@ -1,7 +1,7 @@
 """Where each page type may live in the tree, and how many of it there may be."""
 
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.test.utils import WagtailPageTestCase
 
 from filmsheets.models import FilmIndexPage, FilmSheetPage
@@ -9,15 +9,8 @@ from home.models import AboutPage, ContactPage, HomePage
 from showreels.models import ShowreelIndexPage, ShowreelPage
 from tests.factories import FilmSheetPageFactory, ShowreelPageFactory, build_site
 
-ALL_PAGE_TYPES = {
-    HomePage,
-    AboutPage,
-    ContactPage,
-    FilmIndexPage,
-    FilmSheetPage,
-    ShowreelPage,
-    ShowreelIndexPage,
-}
+# Every page type the project defines, so a new one is checked against these rules too.
+ALL_PAGE_TYPES = set(get_page_models()) - {Page}
 
 
 class PageTreeTests(WagtailPageTestCase):

@@ -9,7 +9,7 @@ from filmsheets.models import FilmRole
 from gallery.blocks import BackstagePhotoBlock
 from home.blocks import CaptionedImageBlock
 from home.models import FeaturedFilm
-from showreels.models import ShowreelIndexPage
+from showreels.models import AccessPass, ShowreelIndexPage
 from tests.factories import (
     FilmSheetPageFactory,
     ImageFactory,
@@ -219,8 +219,10 @@ class FilmSheetRenderTests(RenderTestCase):
         self.assertContains(response, 'alt="The director at the monitor"')
         soup = self.get_soup(response.content)
         images = soup.select(".gallery img")
-        self.assertEqual(len(images), 3)
-        self.assertEqual([img["alt"] for img in images][2], "")
+        self.assertEqual(
+            [img["alt"] for img in images],
+            ["Grips laying dolly track", "The director at the monitor", ""],
+        )
 
     def test_film_sheet_shows_quotes_and_text(self):
         response = self.get(self.sheet)
@@ -287,10 +289,13 @@ class FilmSheetRenderTests(RenderTestCase):
         self.assertEqual(captioned.caption_text(), "Own caption")
 
     def test_showreels_linked_to_the_film_are_listed_when_visible(self):
-        public = ShowreelPageFactory(parent=self.tree["home"], title="Public reel")
-        public.related_films.add(self.sheet)
-        public.save_revision().publish()
-        self.assertContains(self.get(self.sheet), "Public reel")
+        reel = ShowreelPageFactory(parent=self.tree["home"], title="Linked reel")
+        reel.related_films.add(self.sheet)
+        reel.save_revision().publish()
+        self.assertNotContains(self.get(self.sheet), "Linked reel")  # showreels are private
+        _pass, password = AccessPass.issue(label="Producer", page=reel)
+        self.client.post(f"/private/unlock/{reel.pk}/", {"password": password})
+        self.assertContains(self.get(self.sheet), "Linked reel")
 
     def test_film_sheet_is_renderable_and_routable(self):
         self.assertPageIsRoutable(self.sheet)
@@ -444,14 +449,25 @@ class OtherPagesRenderTests(RenderTestCase):
         self.assertPageIsRenderable(self.tree["contact"])
         self.assertPageIsRenderable(self.tree["films"])
 
-    def test_showreel_pages_render_for_the_owner(self):
+    def test_private_showreel_pages_render_for_the_logged_in_owner(self):
         section = ShowreelIndexPage(title="Private work", slug="private-work")
         self.tree["home"].add_child(instance=section)
+        make_private(section)
         reel = ShowreelPageFactory(
             parent=section, title="Reel 2024", intro="<p>Cut for producers.</p>"
         )
         reel.save_revision().publish()
-        self.assertPageIsRenderable(section)
+        # Private indeed: a visitor gets the password form, without the page.
+        response = self.client.get(reel.url)
+        self.assertEqual(response.status_code, 403)
+        self.assertNotContains(response, "Cut for producers.", status_code=403)
+
+        self.client.force_login(self.owner_user)
         response = self.client.get(reel.url)
         self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "showreels/showreel_page.html")
+        self.assertContains(response, "Reel 2024")
         self.assertContains(response, "Cut for producers.")
+        section_page = self.client.get(section.url)
+        self.assertEqual(section_page.status_code, 200)
+        self.assertContains(section_page, "Reel 2024")

@@ -5,6 +5,9 @@ proxy, sessions in the database) against a dedicated SQLite file, and against a 
 PostgreSQL database when DATABASE_URL points at PostgreSQL. A visitor unlocks a showreel
 on process A; process B answers the same session cookie with the page. The pass is then
 revoked in the database and both processes lock the session out on its next request.
+
+The database and the two servers are set up once for the module (per database backend);
+each test builds its own showreel on them.
 """
 
 import html
@@ -15,7 +18,6 @@ import re
 import secrets
 import socket
 import subprocess
-import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -24,22 +26,31 @@ import pytest
 
 from tests.conftest import require
 
+pytestmark = pytest.mark.processes
+
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = PROJECT / ".venv" / "bin" / "python"
 GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
 MARKER = "Ossifragecoldharbour"
 
-BUILD = f"""
+
+def build_script(slug):
+    """A `manage.py shell` script: a private showreel at /<slug>/ with a video and a pass,
+    under the site's home page (built by the first script run on the database)."""
+    return f"""
 import json
+from wagtail.models import Site
+from home.models import HomePage
 from showreels.models import AccessPass
 from tests import factories
 
-site = factories.build_site()
+root = Site.objects.get(is_default_site=True).root_page.specific
+home = root if isinstance(root, HomePage) else factories.build_site()["home"]
 video = factories.VideoFactory()
 reel = factories.ShowreelPageFactory(
-    parent=site["home"],
+    parent=home,
     title="{MARKER} reel",
-    slug="two-process-reel",
+    slug="{slug}",
     body=[factories.video_block(video)],
 )
 reel.save_revision().publish()
@@ -52,10 +63,8 @@ print(json.dumps({{
 """
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def build(env, slug):
+    return json.loads(manage(env, "shell", script=build_script(slug)).strip().splitlines()[-1])
 
 
 def manage(env, *args, script=None):
@@ -86,11 +95,11 @@ def static_root(tmp_path_factory):
     return root
 
 
-@pytest.fixture(params=backends())
-def database_url(request, tmp_path):
+@pytest.fixture(scope="module", params=backends())
+def database_url(request, tmp_path_factory):
     """A dedicated database: a new SQLite file, or a new PostgreSQL database."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'processes.sqlite3'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'processes.sqlite3'}"
         return
     import psycopg
 
@@ -118,8 +127,8 @@ def outside_env():
     }
 
 
-@pytest.fixture
-def production_env(database_url, static_root, tmp_path):
+@pytest.fixture(scope="module")
+def production_env(database_url, static_root, tmp_path_factory):
     env = outside_env()
     env.update(
         {
@@ -128,7 +137,7 @@ def production_env(database_url, static_root, tmp_path):
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_PROXY_SSL_HEADER_NAME": "HTTP_X_FORWARDED_PROTO",
             "STATIC_ROOT": str(static_root),
-            "MEDIA_ROOT": str(tmp_path / "media"),
+            "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
             "LOG_LEVEL": "WARNING",
             "SHOWREEL_NOTIFY_EMAIL": "",
         }
@@ -139,17 +148,29 @@ def production_env(database_url, static_root, tmp_path):
 
 
 class Server:
-    """One gunicorn process of the site, on its own port."""
+    """One gunicorn process of the site, on its own port.
+
+    The test binds and listens on the port itself and hands the socket to gunicorn
+    (`--bind fd://N`): no other program can take the port in between, and a first request
+    simply waits in the listen backlog until the worker is up, so nothing polls or sleeps.
+    """
 
     def __init__(self, env, log_path):
-        self.port = free_port()
-        self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(64)
+            self.port = listener.getsockname()[1]
+            self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
+            self.process = self._start(env, listener.fileno())
+        # Only gunicorn holds the socket now: should it die, requests are refused at once.
+
+    def _start(self, env, fd):
+        return subprocess.Popen(
             [
                 str(GUNICORN),
                 "bts_site.wsgi:application",
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"fd://{fd}",
                 "--workers",
                 "1",
                 "--timeout",
@@ -161,23 +182,20 @@ class Server:
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            pass_fds=(fd,),
         )
 
-    def wait_until_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, Path(self.log.name).read_text()
-            try:
-                if self.request("GET", "/healthz/")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"server on {self.port} did not start")
+    def wait_until_ready(self):
+        """The first request waits for the worker; a server that died is refused at once."""
+        try:
+            status = self.request("GET", "/healthz/", timeout=120)[0]
+        except OSError as error:
+            raise AssertionError(f"server on {self.port}: {error}\n{self.log_tail()}") from error
+        assert status == 200, self.log_tail()
 
-    def request(self, method, path, body=None, headers=None, cookies=None):
+    def request(self, method, path, body=None, headers=None, cookies=None, timeout=30):
         """(status, headers, body) of one request, as seen through an HTTPS proxy."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         all_headers = {"Host": f"127.0.0.1:{self.port}", "X-Forwarded-Proto": "https"}
         if cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
@@ -204,13 +222,14 @@ class Server:
         self.log.close()
 
 
-@pytest.fixture
-def two_servers(production_env, tmp_path):
+@pytest.fixture(scope="module")
+def two_servers(production_env, tmp_path_factory):
     require(GUNICORN.exists(), "gunicorn is not installed in .venv")
+    logs = tmp_path_factory.mktemp("logs")
     servers = []
     try:
         for name in ("a", "b"):
-            servers.append(Server(production_env, tmp_path / f"gunicorn-{name}.log"))
+            servers.append(Server(production_env, logs / f"gunicorn-{name}.log"))
         for server in servers:
             server.wait_until_ready()
         yield servers
@@ -251,7 +270,7 @@ def unlock(server, site, password):
 
 
 def test_unlocked_session_holds_across_processes_until_revoked(production_env, two_servers):
-    site = json.loads(manage(production_env, "shell", script=BUILD).strip().splitlines()[-1])
+    site = build(production_env, "reel-until-revoked")
     server_a, server_b = two_servers
 
     session = unlock(server_a, site, site["password"])
@@ -290,7 +309,7 @@ def test_unlocked_session_holds_across_processes_until_revoked(production_env, t
 
 
 def test_shared_password_change_locks_out_every_process(production_env, two_servers):
-    site = json.loads(manage(production_env, "shell", script=BUILD).strip().splitlines()[-1])
+    site = build(production_env, "reel-password-changed")
     server_a, server_b = two_servers
     session = unlock(server_b, site, "shared-for-processes-1")
     assert server_a.request("GET", site["url"], cookies=session)[0] == 200

@@ -53,3 +53,12 @@ def described_widget(field, extra_id=""):
     if field.field.required:
         attrs["required"] = True
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def in_minutes(duration):
+    """A timedelta as whole minutes, for people: "15 minutes"."""
+    if duration is None:
+        return ""
+    minutes = max(round(duration.total_seconds() / 60), 1)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -5,45 +5,19 @@ database (SQLite in a temporary folder, or BENCH_DATABASE_URL) and prints one ta
 These are measurements, not tests: nothing here passes or fails.
 """
 
-import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(PROJECT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="bts-bench-"))
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "bts_site.settings",
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "MEDIA_ROOT": str(WORKDIR / "media"),
-        "STATIC_ROOT": str(WORKDIR / "static"),
-        "DATABASE_URL": os.environ.get(
-            "BENCH_DATABASE_URL", f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
-        ),
-        "LOG_LEVEL": "WARNING",
-    }
-)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.environment import prepare
 
-import django  # noqa: E402
+WORKDIR = prepare("bts-bench-")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-
-logging.disable(logging.WARNING)  # 403s of the locked showreel are expected here
 
 
 class QueryCounter:
@@ -56,11 +30,6 @@ class QueryCounter:
         self.count += 1
         return execute(sql, params, many, context)
 
-
-settings.STORAGES["staticfiles"]["BACKEND"] = (
-    "django.contrib.staticfiles.storage.StaticFilesStorage"
-)
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 GALLERY_SIZES = [int(n) for n in os.environ.get("BENCH_GALLERY_SIZES", "5,30,60,120").split(",")]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
@@ -87,13 +56,6 @@ def measure(client, url, **headers):
 
 def main():
     print(f"database: {connection.vendor}  workdir: {WORKDIR}  repeat: {REPEAT}")
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
     from gallery.tasks import make_page_renditions
     from showreels.models import AccessPass
     from tests.factories import (
@@ -151,7 +113,7 @@ def main():
     start = time.perf_counter()
     response = client.post(f"/private/unlock/{showreel.pk}/", {"password": password})
     unlock_ms = (time.perf_counter() - start) * 1000
-    rows.append(("unlock with a pass (PBKDF2 check)", response.status_code, "", unlock_ms, "", ""))
+    rows.append(("unlock with a pass", response.status_code, "", unlock_ms, "", ""))
     rows.append(("private showreel, unlocked", *measure(client, showreel.url)))
     rows.append(
         (

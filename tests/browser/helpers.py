@@ -65,9 +65,9 @@ def log_in(page, username, password):
 
 
 def unlock(page, password):
-    """Type a password into the private-page form and send it."""
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Open").click()
+    """Type an access pass into the private-page form and send it."""
+    page.get_by_label("Access pass").fill(password)
+    page.get_by_role("button", name="Watch").click()
     page.wait_for_load_state()
 
 
@@ -355,7 +355,7 @@ def issue_access_pass(page, label, page_title):
     page.get_by_label("Page").select_option(label=page_title)
     page.get_by_role("button", name="Issue pass").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(label)
-    password = page.get_by_label("Password").input_value()
+    password = page.get_by_label("Access pass", exact=True).input_value()
     assert password, "the admin showed no password"
     return password
 

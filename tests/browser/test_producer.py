@@ -16,8 +16,8 @@ pytestmark = pytest.mark.browser
 
 SHOWREEL_WORDS = [
     SHOWREEL_TITLE,
-    content.SHOWREEL["gallery_title"],
-    content.SHOWREEL["video"]["caption"],
+    content.block_value(content.SHOWREEL, "gallery")["title"],
+    content.block_value(content.SHOWREEL, "video")["caption"],
 ]
 
 _PLAY = """async () => {
@@ -60,7 +60,7 @@ def unlocked_producer(producer, issued_pass):
 
 def assert_locked(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Private work")
-    expect(page.get_by_label("Password")).to_be_visible()
+    expect(page.get_by_label("Access pass")).to_be_visible()
     expect(page.locator("video")).to_have_count(0)
     expect(page.locator("[data-gallery]")).to_have_count(0)
     html = page.content()
@@ -80,8 +80,8 @@ def test_wrong_password_shows_error_and_keeps_showreel_locked(producer):
     page = producer.new_page()
     page.goto(SHOWREEL_PATH)
     unlock(page, "mistyped-password-from-an-old-email")
-    expect(page.get_by_role("alert")).to_contain_text("That password does not open this page")
-    expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("alert")).to_contain_text("That access pass does not open this page")
+    expect(page.get_by_label("Access pass")).to_have_attribute("aria-invalid", "true")
     assert_locked(page)
 
 

@@ -1,4 +1,4 @@
-"""`manage.py load_demo_content`: a small, coherent demo portfolio, safe to run again."""
+"""`manage.py load_demo_content`: the demo portfolio of site/demo/, safe to run again."""
 
 import logging
 import time
@@ -6,10 +6,10 @@ from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand
 
-from bts_site.demo.builder import IMAGE_SCALES, DemoBuilder
+from bts_site.demo.builder import DemoLoader
 
-# Each publish and background task logs a line at INFO: dozens of them for one demo site.
-CHATTY_LOGGERS = ("django_tasks", "wagtail")
+# Each publish and queued task logs a line at INFO: dozens of them for one demo site.
+CHATTY_LOGGERS = ("django_tasks", "django_tasks_db", "wagtail")
 
 
 @contextmanager
@@ -27,16 +27,22 @@ def loggers_at_warning(names):
 
 class Command(BaseCommand):
     help = (
-        "Create a demo portfolio: home, about, films with backstage galleries, contact and a "
-        "private showreel with one access pass. Existing pages and settings are left untouched."
+        "Load the demo portfolio described in site/demo/content.toml: home, about, films with "
+        "backstage galleries, contact and a private showreel with one access pass. Pages, "
+        "library items and settings that exist are left untouched."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--image-size",
-            choices=sorted(IMAGE_SCALES),
-            default="full",
-            help="Size of the generated pictures and clip: full (about 1600 px) or small (fast).",
+            "--hostname",
+            help="Host name of the default site, as the server is reached (e.g. 127.0.0.1); "
+            "kept as it is when not given.",
+        )
+        parser.add_argument(
+            "--port",
+            type=int,
+            help="Port of the default site, as the server is reached (e.g. 8000); kept as it "
+            "is when not given.",
         )
         parser.add_argument(
             "--quiet",
@@ -44,17 +50,18 @@ class Command(BaseCommand):
             help="Print only what cannot be seen again: the password of a new access pass.",
         )
 
-    def handle(self, *args, image_size, quiet, verbosity, **options):
+    def say(self, line):
+        self.stdout.write(line)
+        self.stdout.flush()
+
+    def handle(self, *args, hostname, port, quiet, verbosity, **options):
         started = time.monotonic()
+        say = None if quiet else self.say
         with loggers_at_warning(CHATTY_LOGGERS if verbosity < 2 else ()):
-            report = DemoBuilder(image_size=image_size).run()
+            loader = DemoLoader(say=say, hostname=hostname, port=port).run()
         # Printed after the commit, and always: the pass is stored only as a hash.
-        for url, password in report.passes:
-            self.stdout.write(f"Demo access pass for {url}: {password}")
-        if quiet:
-            return
-        for note in report.notes:
-            self.stdout.write(self.style.WARNING(note))
-        for line in report.summary():
-            self.stdout.write(line)
-        self.stdout.write(f"Demo content ready in {time.monotonic() - started:.1f} s.")
+        for path, url, password in loader.passes:
+            self.stdout.write(f"Demo access pass for {path}: {password}  (open {url})")
+        if not quiet:
+            seconds = time.monotonic() - started
+            self.stdout.write(f"Demo content ready in {seconds:.1f} s: {loader.summary()}.")
