@@ -43,7 +43,8 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python requirements/dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# -W: setuptools' note that every editable install gets ("Editable installation."), no fault.
+	$(BIN)/python -W "ignore:Editable installation" -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
