@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from pillow_heif import register_heif_opener
 
 
 class GalleryConfig(AppConfig):
@@ -7,3 +8,6 @@ class GalleryConfig(AppConfig):
 
     def ready(self):
         from gallery import signals  # noqa: F401
+
+        # Pillow (and so Willow and Wagtail) reads HEIC, the format phones take photos in.
+        register_heif_opener()

@@ -15,7 +15,11 @@ from wagtail.images import get_image_model
 
 from gallery.models import Video
 
-RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE_RE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$", re.IGNORECASE)
+# A position written with more digits than this lies past the end of any file (10^18 bytes
+# is an exabyte). It is compared as such rather than turned into an int: Python refuses to
+# convert strings of over 4,300 digits, and a Range header must never make a 500.
+MAX_POSITION_DIGITS = 18
 CHUNK = 64 * 1024
 
 
@@ -45,22 +49,36 @@ def owner_of(path):
     return None
 
 
+def _position(digits):
+    """A byte position from its digits, or None for one past the end of any file."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= MAX_POSITION_DIGITS else None
+
+
 def _range(header, size):
-    """(start, end) inclusive for a single satisfiable byte range, None for none, False if bad."""
+    """(start, end) inclusive for a single satisfiable byte range, None for none, False if bad.
+
+    Anything but a single well-formed range (several ranges, another unit, garbage) is
+    ignored and the whole file is sent, as RFC 9110 section 14.2 allows.
+    """
     match = RANGE_RE.match(header.strip()) if header else None
-    if not match:
+    if not match or size <= 0:
         return None
     first, last = match.groups()
     if first == "" and last == "":
         return False
     if first == "":
-        length = int(last)
+        # The last N bytes: the whole file when N is larger than it.
+        length = _position(last)
         if length == 0:
             return False
-        return max(size - length, 0), size - 1
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or end < start:
+        return (0 if length is None else max(size - length, 0)), size - 1
+    start = _position(first)
+    if start is None or start >= size:
+        return False
+    end = _position(last) if last else None
+    end = size - 1 if end is None else min(end, size - 1)
+    if end < start:
         return False
     return start, end
 
