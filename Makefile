@@ -60,6 +60,8 @@ run: $(STAMP) $(SECRET_FILE)
 	@$(RUN_ENV) $(BIN)/python manage.py createcachetable
 	@$(RUN_ENV) $(BIN)/python manage.py load_demo_content --hostname $(HOST) --port $(PORT)
 	@$(RUN_ENV) $(BIN)/python manage.py ensure_admin
+	@# Videos marked for processing (uploaded before it existed) go to the worker.
+	@$(RUN_ENV) $(BIN)/python manage.py queue_videos
 	@echo "Serving on $(BASE_URL)/ with the background worker  (Ctrl+C stops both)"
 	@$(RUN_ENV) $(BIN)/honcho --no-colour start --procfile Procfile --port $(PORT)
 

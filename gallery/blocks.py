@@ -1,11 +1,15 @@
 """StreamField blocks for backstage galleries, video and quotes."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.forms.utils import ErrorList
 from wagtail import blocks
+from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
+from wagtail.models import Collection
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from gallery.renditions import GALLERY_LAYOUT_PRESETS
@@ -33,10 +37,18 @@ class BackstagePhotoValue(blocks.StructValue):
         return self.get("credit") or (image.credit if image else "")
 
     def alt_text(self):
+        """The alt text chosen here, else the image's description; "" for a decorative photo.
+
+        None when the photo has neither: its <img> then has no alt attribute, which the
+        userbar's accessibility checker flags to the owner. Never the title (the file name
+        of an upload) nor the caption, which the figure shows beside the photo already.
+        """
         image = self.get("photo")
-        if image is None or getattr(image, "decorative", False):
+        if image is None:
+            return None
+        if getattr(image, "decorative", False):
             return ""
-        return image.contextual_alt_text or self.caption_text() or ""
+        return getattr(image, "contextual_alt_text", None) or image.description or None
 
 
 class BackstagePhotoBlock(blocks.StructBlock):
@@ -55,15 +67,84 @@ class BackstagePhotoBlock(blocks.StructBlock):
         value_class = BackstagePhotoValue
         label = "Photo"
 
+    def clean(self, value):
+        image = value.get("photo")
+        if (
+            image is not None
+            and not getattr(image, "decorative", False)
+            and not getattr(image, "contextual_alt_text", "")
+        ):
+            # Alt text left empty here is the image's description, as on the page
+            # (alt_text()): only a photo without either is refused (by ImageBlock).
+            image.contextual_alt_text = image.description
+        return super().clean(value)
+
+
+NO_PHOTOS = "Add at least one photo, or choose a collection to add all its photos."
+
+
+def no_alt_text(titles):
+    shown = ", ".join(titles[:5]) + (f" and {len(titles) - 5} more" if len(titles) > 5 else "")
+    return (
+        f"{len(titles)} photo{'s' if len(titles) > 1 else ''} of this collection "
+        f"{'have' if len(titles) > 1 else 'has'} no alt text ({shown}). Give them a "
+        "description in Images (“Edit captions and credits” on the selected images), or "
+        "save a draft and write their alt text, or mark them decorative, in the gallery."
+    )
+
+
+def collection_choices():
+    """The library's collections (the root aside), with the number of photos in each."""
+    counts = dict(
+        get_image_model().objects.order_by().values_list("collection").annotate(photos=Count("pk"))
+    )
+    return [
+        (
+            str(collection.pk),
+            f"{collection.get_indented_name()} ({counts.get(collection.pk, 0)} photos)",
+        )
+        for collection in Collection.objects.filter(depth__gt=1).order_by("path")
+    ]
+
+
+class BackstageGalleryValue(blocks.StructValue):
+    def credited_photos(self, default_credit=""):
+        """(the credit shown once under the gallery, [(photo, credit under it, its own
+        credit)]) for the photos that have an image.
+
+        A photo without a credit takes `default_credit` (the site's default photo credit).
+        When every photo of the gallery has the same credit, it is shown once under the
+        gallery ("Photos: …") and not under each photo; the lightbox still names it.
+        """
+        photos = [photo for photo in self.get("photos") or [] if photo.image]
+        credits = [photo.credit_text() or default_credit for photo in photos]
+        shared = credits[0] if len(set(credits)) == 1 and len(photos) > 1 else ""
+        return shared, [
+            (photo, "" if shared else credit, credit)
+            for photo, credit in zip(photos, credits, strict=True)
+        ]
+
 
 class BackstageGalleryBlock(blocks.StructBlock):
     title = blocks.CharBlock(required=False, max_length=120)
     layout = blocks.ChoiceBlock(choices=GALLERY_LAYOUTS, default="grid")
-    photos = blocks.ListBlock(BackstagePhotoBlock(), min_num=1)
+    collection = blocks.ChoiceBlock(
+        choices=collection_choices,
+        required=False,
+        label="Add all photos of a collection",
+        help_text=(
+            "When you save, the photos of this collection that are not in the gallery yet "
+            "are added at the end, in upload order. Then drag them into the order you want."
+        ),
+    )
+    # Empty at first and no minimum here: a new gallery may start from a collection (see
+    # clean()). Collapsed, a gallery of 40 photos is a list of their titles to drag.
+    photos = blocks.ListBlock(BackstagePhotoBlock(), default=[], collapsed=True)
 
     class Meta:
         icon = "image"
         template = "blocks/backstage_gallery_block.html"
+        value_class = BackstageGalleryValue
         label = "Backstage gallery"
         description = (
             "A sequence of backstage photos shown as a grid, a masonry wall or one after "
@@ -71,6 +152,60 @@ class BackstageGalleryBlock(blocks.StructBlock):
         )
         preview_template = "blocks/preview/backstage_gallery_block.html"
         preview_value = {"title": "First week on set", "layout": "grid", "photos": []}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("collection"):
+            added = self.add_collection_photos(value)
+            unwritten = [image.title for image in added if not image.description]
+            if unwritten and not self.is_deferred_validation:
+                # Publishing never puts a photo without alt text live: ImageBlock refuses it
+                # on a photo of the list, and this on a photo the collection brings.
+                raise StructBlockValidationError(
+                    block_errors={"collection": ValidationError(no_alt_text(unwritten))}
+                )
+        if not value["photos"] and not self.is_deferred_validation:
+            error = ListBlockValidationError(non_block_errors=[ValidationError(NO_PHOTOS)])
+            raise StructBlockValidationError(block_errors={"photos": error})
+        return value
+
+    def add_collection_photos(self, value):
+        """Append the chosen collection's photos that the gallery lacks, oldest upload
+        first, and clear the choice; return the images added. Each takes the image's
+        description as its alt text."""
+        present = {photo.image.pk for photo in value["photos"] if photo.image}
+        images = (
+            get_image_model()
+            .objects.filter(collection_id=value["collection"])
+            .order_by("created_at", "pk")
+        )
+        if not images.exists():
+            raise StructBlockValidationError(
+                block_errors={
+                    "collection": ValidationError(
+                        "This collection has no photos yet: upload them into it first."
+                    )
+                }
+            )
+        photo_block = self.child_blocks["photos"].child_block
+        added = list(images.exclude(pk__in=present))
+        for image in added:
+            image.contextual_alt_text = image.description
+            image.decorative = False
+            value["photos"].append(
+                photo_block.normalize({"photo": image, "caption": "", "credit": ""})
+            )
+        value["collection"] = ""
+        return added
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        # The site's default photo credit (bts_site.context_processors.photo_credit).
+        default_credit = (parent_context or {}).get("default_photo_credit") or ""
+        context["gallery_credit"], context["gallery_photos"] = value.credited_photos(
+            str(default_credit)
+        )
+        return context
 
     def rendition_needs(self, value):
         """Each photo in the presets of the gallery's layout and of the lightbox."""

@@ -17,6 +17,10 @@ from wagtail.images.forms import BaseImageForm
 
 from gallery.uploads import damaged_file_error, web_ready_upload
 
+ALT_TEXT_HELP = (
+    "What the photo shows, for people who cannot see it: pages use it as the photo's alt "
+    "text. Without it, the photo has no alt text (never its file name)."
+)
 # File name extensions that name the same format as another one.
 FORMAT_OF_EXTENSION = {"jpg": "jpeg", "tif": "tiff"}
 
@@ -70,3 +74,11 @@ class BackstageImageForm(BaseImageForm):
             self.fields["file"] = WebReadyImageField(
                 label=field.label, required=field.required, widget=field.widget
             )
+        # The description is the photo's alt text wherever a page gives it none, and
+        # nothing stands in for it (gallery.models.BackstageImage.default_alt_text): an
+        # empty field says "No alt text".
+        description = self.fields.get("description")
+        if description is not None:
+            description.label = "Description (alt text)"
+            description.help_text = ALT_TEXT_HELP
+            description.widget.attrs["placeholder"] = "No alt text"

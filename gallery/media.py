@@ -13,8 +13,15 @@ from django.utils.http import content_disposition_header
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from gallery.models import Video
+from gallery.models import Video, VideoCaption
 
+# HLS playlists and segments, and WebVTT, by their standard types: the system's own table
+# may call .ts a translation file.
+mimetypes.add_type("application/vnd.apple.mpegurl", ".m3u8")
+mimetypes.add_type("video/mp2t", ".ts")
+mimetypes.add_type("text/vtt", ".vtt")
+# What processing writes for a video: videos/<id>-<token>/... (gallery/videos.py).
+VIDEO_OUTPUT_RE = re.compile(r"^(videos/(\d+)-[0-9a-f]+)/")
 RANGE_RE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$", re.IGNORECASE)
 # A position written with more digits than this lies past the end of any file (10^18 bytes
 # is an exabyte). It is compared as such rather than turned into an int: Python refuses to
@@ -43,10 +50,22 @@ def owner_of(path):
         rendition = Rendition.objects.filter(file=path).select_related("image").first()
         return rendition.image if rendition else None
     if path.startswith("videos/"):
-        return Video.objects.filter(file=path).first()
+        return _video_of(path)
     if path.startswith("documents/"):
         return get_document_model().objects.filter(file=path).first()
     return None
+
+
+def _video_of(path):
+    """The video of a master, of one of its processing outputs, or of a caption file."""
+    if path.startswith("videos/captions/"):
+        caption = VideoCaption.objects.filter(file=path).select_related("video").first()
+        return caption.video if caption else None
+    output = VIDEO_OUTPUT_RE.match(path)
+    if output:
+        folder, video_id = output.groups()
+        return Video.objects.filter(pk=int(video_id), output_folder=folder).first()
+    return Video.objects.filter(file=path).first()
 
 
 def _position(digits):

@@ -2,8 +2,10 @@
 
 from django.db.models import prefetch_related_objects
 
-from gallery.renditions import prefetch_renditions
+from gallery.panels import PhotosReadyPanel
+from gallery.renditions import missing_renditions, prefetch_renditions
 from gallery.streams import first_image, images_in, videos_in
+from gallery.tasks import queue_page_renditions
 
 
 class LibraryImagesMixin:
@@ -17,6 +19,13 @@ class LibraryImagesMixin:
     lead_image_field = None
     lead_image_presets = ()
     body_field = "body"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Below the title, the editor says how many of the page's photos are ready.
+        panels = cls.__dict__.get("content_panels")
+        if panels is not None and not any(isinstance(p, PhotosReadyPanel) for p in panels):
+            cls.content_panels = [*panels[:1], PhotosReadyPanel(), *panels[1:]]
 
     def body_value(self):
         return getattr(self, self.body_field, None) if self.body_field else None
@@ -41,11 +50,17 @@ class LibraryImagesMixin:
         return needs
 
     def prefetch_library(self, extra_images=()):
-        """Video posters, then the renditions of every image shown, in a few queries."""
+        """Video posters, then the renditions of every image shown, in a few queries
+        (`extra_images` must be among `rendition_needs()`: only its presets are read).
+
+        Renditions still missing (the page shows placeholders for them) are queued for the
+        background worker, once: never made here, in a visitor's request."""
         body = self.body_value()
-        images = [self.own_lead_image(), *extra_images]
         if body is not None:
-            # Posters of all videos in one query, before images_in reads them.
+            # Posters of all videos in one query, before rendition_needs reads them.
             prefetch_related_objects(videos_in(body), "poster")
-            images += [image for image, _presets in images_in(body)]
-        prefetch_renditions(images)
+        needs = self.rendition_needs()
+        presets = {name for _image, image_presets in needs for name in image_presets}
+        prefetch_renditions([*extra_images, *(image for image, _ in needs)], presets)
+        if self.pk and missing_renditions(needs):
+            queue_page_renditions(self.pk)

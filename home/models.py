@@ -39,6 +39,14 @@ class PortfolioSettings(BaseSiteSetting):
         blank=True,
         help_text="E.g. “Behind-the-scenes videomaker and set photographer”.",
     )
+    default_photo_credit = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text=(
+            "Shown for photos that have no credit of their own. A gallery whose photos all "
+            "have the same credit shows it once, below the gallery."
+        ),
+    )
     contact_email = models.EmailField(blank=True)
     instagram_url = models.URLField("Instagram", blank=True)
     vimeo_url = models.URLField("Vimeo", blank=True)
@@ -55,7 +63,14 @@ class PortfolioSettings(BaseSiteSetting):
     )
 
     panels = [
-        MultiFieldPanel([FieldPanel("owner_name"), FieldPanel("owner_role")], heading="Owner"),
+        MultiFieldPanel(
+            [
+                FieldPanel("owner_name"),
+                FieldPanel("owner_role"),
+                FieldPanel("default_photo_credit"),
+            ],
+            heading="Owner",
+        ),
         FieldPanel("contact_email"),
         MultiFieldPanel(
             [

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "csp.context_processors.nonce",
                 "bts_site.context_processors.site_navigation",
+                "bts_site.context_processors.photo_credit",
             ],
         },
     },
@@ -192,6 +193,25 @@ if MEDIA_SERVE_METHOD not in {"django", "nginx", "sendfile"}:
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Uploads are streamed to a temporary file (in FILE_UPLOAD_TEMP_DIR, else the system's),
+# never held in memory: a video master can weigh gigabytes, and it is probed on that file.
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) counts form fields only, not files, so it does not
+# stop a large upload; VIDEO_MAX_UPLOAD_SIZE does (and the web server's own body limit,
+# e.g. nginx's client_max_body_size, must allow as much).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+
+# Videos (gallery/validators.py, gallery/videos.py): the largest master accepted (bytes,
+# default 4 GiB), the length of HLS segments (seconds), the FFmpeg to run (default: the one
+# imageio-ffmpeg installs) and where it works (default: the system's temporary folder).
+VIDEO_MAX_UPLOAD_SIZE = env_int("VIDEO_MAX_UPLOAD_SIZE", 4 * 1024**3)
+VIDEO_HLS_SEGMENT_SECONDS = env_int("VIDEO_HLS_SEGMENT_SECONDS", 4)
+FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "")
+VIDEO_WORK_DIR = os.environ.get("VIDEO_WORK_DIR") or None
+if VIDEO_MAX_UPLOAD_SIZE < 1 or VIDEO_HLS_SEGMENT_SECONDS < 1:
+    raise ConfigurationError(
+        "VIDEO_MAX_UPLOAD_SIZE and VIDEO_HLS_SEGMENT_SECONDS must be positive."
+    )
 
 # Email
 EMAIL_BACKEND = os.environ.get(

@@ -47,8 +47,9 @@ def image_object(request, image, caption="", credit=""):
     return data
 
 
-def galleries(request, page, stream_value):
-    """One ImageGallery per backstage gallery block of the page."""
+def galleries(request, page, stream_value, default_credit=""):
+    """One ImageGallery per backstage gallery block of the page; photos without a credit
+    take the site's default photo credit."""
     found = []
     for block, value in block_values(stream_value):
         if not isinstance(block, BackstageGalleryBlock):
@@ -62,7 +63,9 @@ def galleries(request, page, stream_value):
                 "name": value.get("title") or f"{page.title}: backstage",
                 "url": absolute(request, page.url),
                 "image": [
-                    image_object(request, p.image, p.caption_text(), p.credit_text())
+                    image_object(
+                        request, p.image, p.caption_text(), p.credit_text() or default_credit
+                    )
                     for p in photos
                 ],
             }
@@ -144,7 +147,8 @@ def structured_data(request, page, portfolio_settings):
         graph.append(movie(request, page, portfolio_settings))
     body = getattr(page, "body", None)
     if body is not None:
-        graph.extend(galleries(request, page, body))
+        default_credit = getattr(portfolio_settings, "default_photo_credit", "")
+        graph.extend(galleries(request, page, body, default_credit))
     return graph
 
 

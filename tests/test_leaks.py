@@ -27,7 +27,7 @@ from wagtail.actions.convert_alias import ConvertAliasPageAction
 from wagtail.models import GroupPagePermission, Page, PageViewRestriction
 
 from filmsheets.models import FilmRole
-from gallery.renditions import ensure_renditions, preset_filters
+from gallery.renditions import ensure_renditions, wanted_filter_list
 from home.models import FeaturedFilm, PortfolioSettings
 from showreels.models import AccessPass, ShowreelPage
 from tests import factories
@@ -501,9 +501,10 @@ class AnonymousLeakTests(PrivateSiteMixin, TestCase):
         # Every rendition made for the private images is guessed: one per distinct filter
         # spec of the presets each image was made for.
         self.assertEqual(set(self.presets_made), {i.pk for i in self.private_images()})
+        images = {image.pk: image for image in self.private_images()}
         renditions = sum(
-            len({f.spec for preset in presets for f in preset_filters(preset)})
-            for presets in self.presets_made.values()
+            len({f.spec for f in wanted_filter_list(images[pk], presets)})
+            for pk, presets in self.presets_made.items()
         )
         self.assertEqual(len([n for n in names if n.startswith("images/")]), renditions)
         for name in names:

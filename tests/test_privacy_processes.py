@@ -140,6 +140,8 @@ def production_env(database_url, static_root, tmp_path_factory):
             "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
             "LOG_LEVEL": "WARNING",
             "SHOWREEL_NOTIFY_EMAIL": "",
+            # This module checks the shared page password too, which the owner may turn on.
+            "SHOWREEL_ALLOW_SHARED_PASSWORD": "true",
         }
     )
     manage(env, "migrate", "--noinput", "-v0")

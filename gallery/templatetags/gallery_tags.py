@@ -1,26 +1,74 @@
-"""Responsive pictures from the named presets in gallery/renditions.py."""
+"""Responsive pictures from the named presets in gallery/renditions.py.
+
+A visitor's page shows only renditions that exist: those still missing are queued for the
+background worker and a placeholder of the photo's proportions stands in. The editor's
+preview makes what it shows, as Wagtail does.
+"""
 
 from django import template
+from django.forms.utils import flatatt
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from wagtail.images.models import Picture
-from wagtail.images.shortcuts import get_renditions_or_not_found
 
 from gallery.renditions import (
     GALLERY_LAYOUT_PRESETS,
-    largest_jpeg_url,
-    preset_filters,
+    preset_renditions,
     preset_sizes,
+    renditions_or_placeholder,
+    wanted_filter_list,
+    wanted_filters,
 )
+from gallery.tasks import queue_image_renditions
 
 register = template.Library()
 
+# <source> types in the order browsers should try them; the <img> takes the most widely
+# supported format there is.
+SOURCE_TYPES = (("avif", "image/avif"), ("webp", "image/webp"))
+FALLBACK_FORMATS = ("jpeg", "png", "gif", "webp", "avif")
 
-@register.simple_tag
-def picture_preset(image, preset, alt=None, loading="lazy", css_class="", priority=""):
-    """Wagtail's <picture> (AVIF, WebP, JPEG) for a preset, with width, height and sizes.
+
+def existing_renditions(context, image, preset):
+    """{format: [rendition, ...]} of a preset that exist, one per width, smallest first."""
+    request = context.get("request")
+    if getattr(request, "is_preview", False):
+        # The editor's preview makes what it shows, as Wagtail does (drafts are not queued).
+        renditions_or_placeholder(image, wanted_filter_list(image, [preset]))
+        return preset_renditions(image, preset)[0]
+    by_format, missing = preset_renditions(image, preset)
+    # Images a page prefetched are queued by the page (LibraryImagesMixin.prefetch_library).
+    if missing and getattr(image, "prefetched_renditions", None) is None:
+        queue_image_renditions(image, [preset])
+    return by_format
+
+
+def srcset(renditions):
+    # Width descriptors even for one candidate, so `sizes` stays valid.
+    return ", ".join(f"{rendition.url} {rendition.width}w" for rendition in renditions)
+
+
+def placeholder(image, preset, attrs):
+    """A blank image of the rendition's proportions, so the layout does not move when the
+    photo arrives: no request, no file."""
+    width, height = next(iter(wanted_filters(image, preset).values()))[0][1]
+    if not width or not height:
+        width, height = image.width or 4, image.height or 3
+    svg = (
+        "data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22"
+        f"%20viewBox=%220%200%20{width}%20{height}%22/%3E"
+    )
+    img = {"src": svg, "width": width, "height": height, **attrs, "data-pending": True}
+    return format_html("<picture><img{}></picture>", flatatt(img))
+
+
+@register.simple_tag(takes_context=True)
+def picture_preset(context, image, preset, alt=None, loading="lazy", css_class="", priority=""):
+    """<picture> with AVIF and WebP sources and a JPEG <img>, widths and sizes of a preset.
 
     `alt` defaults to the alt text chosen where the image is used (ImageBlock), then to the
-    image's own default; a decorative image gets an empty alt.
+    image's own default (its description); a decorative image gets an empty alt. An image
+    with neither gets no alt attribute at all, never its title (an upload's file name): the
+    userbar's accessibility checker then flags it to the owner.
     """
     if image is None:
         return ""
@@ -28,22 +76,43 @@ def picture_preset(image, preset, alt=None, loading="lazy", css_class="", priori
         if getattr(image, "decorative", False):
             alt = ""
         else:
-            alt = getattr(image, "contextual_alt_text", None) or image.default_alt_text
-    renditions = get_renditions_or_not_found(image, preset_filters(preset))
-    attrs = {"alt": alt, "sizes": preset_sizes(preset) or None, "decoding": "async"}
-    if loading:
-        attrs["loading"] = loading
-    if css_class:
-        attrs["class"] = css_class
-    if priority:
-        attrs["fetchpriority"] = priority
-    return mark_safe(Picture(renditions, attrs).__html__())  # noqa: S308 - Wagtail escapes attrs
+            alt = getattr(image, "contextual_alt_text", None) or image.default_alt_text or None
+    by_format = existing_renditions(context, image, preset)
+    fallback_format = next((fmt for fmt in FALLBACK_FORMATS if fmt in by_format), None)
+    if fallback_format is None:
+        return placeholder(image, preset, {"alt": alt, "class": css_class or None})
+    sizes = preset_sizes(preset)
+    sources = [
+        f"<source{flatatt({'type': mime, 'srcset': srcset(by_format[fmt]), 'sizes': sizes})}>"
+        for fmt, mime in SOURCE_TYPES
+        if fmt in by_format and fmt != fallback_format
+    ]
+    fallback = by_format[fallback_format]
+    img = {
+        "src": fallback[0].url,
+        "srcset": srcset(fallback) if sizes else None,
+        "sizes": sizes or None,
+        "width": fallback[0].width,
+        "height": fallback[0].height,
+        "alt": alt,
+        "loading": loading or None,
+        "decoding": "async",
+        "class": css_class or None,
+        "fetchpriority": priority or None,
+    }
+    # flatatt escapes every attribute value; rendition URLs are the storage's.
+    return mark_safe(f"<picture>{''.join(sources)}<img{flatatt(img)}></picture>")  # noqa: S308
 
 
-@register.simple_tag
-def rendition_url(image, preset):
-    """The URL of a preset's largest JPEG, e.g. for posters or the lightbox."""
-    return largest_jpeg_url(image, preset)
+@register.simple_tag(takes_context=True)
+def rendition_url(context, image, preset):
+    """The URL of a preset's largest JPEG, e.g. for posters or the lightbox; "" while none
+    has been made."""
+    if image is None:
+        return ""
+    by_format = existing_renditions(context, image, preset)
+    renditions = by_format.get("jpeg") or next(iter(by_format.values()), [])
+    return renditions[-1].url if renditions else ""
 
 
 @register.simple_tag

@@ -46,7 +46,8 @@ def seo_head(context):
         image = social_image(page) or (portfolio.default_social_image if portfolio else None)
         if image is not None:
             data["image"] = image_url(request, image, "social")
-            data["image_alt"] = getattr(image, "default_alt_text", "") or image.title
+            # Its description only: the title of an upload is its file name.
+            data["image_alt"] = getattr(image, "default_alt_text", "")
         graph = structured_data(request, page, portfolio)
         if graph:
             data["json_ld"] = mark_safe(  # noqa: S308 - escaped by json_script_safe

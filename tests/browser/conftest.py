@@ -328,6 +328,38 @@ def unlocked_state(browser, live_site, tmp_path_factory):
     return path
 
 
+@pytest.fixture
+def rendition_worker(live_site):
+    """Start the background worker beside the server under test, as the Procfile does.
+
+    The server runs without BACKGROUND_TASKS, so with its default, the database queue:
+    publishing queues renditions and returns. Call the fixture's value to start the
+    worker that makes them; it is stopped after the test.
+    """
+    folder = live_site.log_path.parent
+    env = server_env(folder, live_site.base_url)
+    started = []
+
+    def start():
+        log = (folder / "worker.log").open("a")
+        command = ["db_worker", "--backend", "background", "--no-startup-delay", "--no-reload"]
+        worker = subprocess.Popen(
+            [str(VENV_BIN / "python"), str(PROJECT_DIR / "manage.py"), *command],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        started.append((worker, log))
+        return worker
+
+    yield start
+    for worker, log in started:
+        stop(worker)
+        log.close()
+
+
 @pytest.fixture(scope="session")
 def screenshots_dir(request):
     """A fresh folder for this run's screenshots, named in the summary at the end."""

@@ -73,8 +73,8 @@ def test_owner_publishes_film_sheet_with_uploaded_gallery_seen_on_public_site(
     page.get_by_role("option", name="Backstage gallery").click()
     page.locator("#body-0-value-title").fill("Nights in the quarry")
     for index, photo in enumerate(PHOTOS):
-        if index:
-            body.locator("[data-contentpath=photos] [data-streamfield-list-add]").last.click()
+        # A new gallery starts empty (or from a collection): each photo is added.
+        body.locator("[data-contentpath=photos] [data-streamfield-list-add]").last.click()
         path = jpeg_file(tmp_path, f"quarry-{index}.jpg", seed=f"{FILM_TITLE}-{index}")
         upload_photo_in_chooser(page, f"body-0-value-photos-{index}", photo, path)
 
