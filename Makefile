@@ -89,6 +89,7 @@ lock: $(BIN)/python
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
 	$(BIN)/python tests/benchmarks/unlock.py
+	$(BIN)/python tests/benchmarks/publish.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(SECRET_FILE)

@@ -520,7 +520,9 @@ class AdminConfirmationTests(WagtailTestUtils, TestCase):
         reel = self.tree["other"]
         url = f"/admin/pages/{reel.pk}/move/{self.tree['home'].pk}/confirm/"
         self.client.post(url)
-        self.assertEqual(Page.objects.get(pk=reel.pk).get_parent().pk, self.tree["home"].pk)
+        moved = Page.objects.get(pk=reel.pk)
+        self.assertEqual(moved.get_parent().pk, self.tree["home"].pk)
+        self.assertEqual(Client().get(moved.url).status_code, 403)  # still private
 
 
 class DeletionTests(TestCase):

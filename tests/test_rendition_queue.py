@@ -235,6 +235,20 @@ class PhotosReadyPanelTests(RenditionTestCase):
         self.assertContains(response, "Photos ready: 4 of 6")
         self.assertContains(response, f"{broken.title}</a>: cannot identify image file")
 
+    def test_image_listing_names_the_photos_that_failed_and_why(self):
+        listing = reverse("wagtailimages:index")
+        self.assertNotContains(self.client.get(listing), "could not be made ready")
+        broken = self.small[0]
+        RenditionFailure.objects.create(
+            image=broken,
+            presets="tile, wide",
+            error="cannot identify image file",
+            failed_at=timezone.now(),
+        )
+        response = self.client.get(listing)
+        self.assertContains(response, "1 photo could not be made ready for visitors")
+        self.assertContains(response, f"{broken.title}</a>: cannot identify image file")
+
     def test_page_without_photos_has_no_panel(self):
         response = self.client.get(
             reverse("wagtailadmin_pages:edit", args=[self.tree["contact"].pk])

@@ -10,6 +10,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from gallery.models import RenditionFailure
 from gallery.renditions import (
     GALLERY_LAYOUT_PRESETS,
     preset_renditions,
@@ -127,3 +128,9 @@ def aspect_ratio(image):
     if image is None or not image.width or not image.height:
         return ""
     return f"{image.width / image.height:.4f}"
+
+
+@register.simple_tag
+def rendition_failures(limit=50):
+    """The photos whose renditions failed, newest first, for the admin's image listing."""
+    return list(RenditionFailure.objects.select_related("image").order_by("-failed_at")[:limit])

@@ -184,6 +184,7 @@ def test_owner_builds_a_40_photo_gallery_from_a_collection_in_ten_actions(
     expect(rows.nth(1)).to_contain_text("bts-01")
 
     # Publish, timed from the click on "Publish" to the admin's answer.
+    edit_url = page.url
     clicked = []
 
     def publish():
@@ -204,6 +205,10 @@ def test_owner_builds_a_40_photo_gallery_from_a_collection_in_ten_actions(
     assert len(journey.actions) <= MAX_ACTIONS, journey.actions
     assert publish_seconds < MAX_PUBLISH_SECONDS, f"publish took {publish_seconds:.2f} s"
 
+    # Before the worker runs, the editor says how many photos are ready.
+    page.goto(edit_url)
+    expect(page.get_by_text(re.compile(rf"Photos ready: \d+ of {PHOTO_COUNT}"))).to_be_visible()
+
     # The renditions are the worker's: the page shows every photo once they are made.
     rendition_worker()
     visitor = new_context().new_page()
@@ -220,6 +225,8 @@ def test_owner_builds_a_40_photo_gallery_from_a_collection_in_ten_actions(
         time.sleep(3)
     journey.lap("every rendition made by the worker")
     print(f"  {journey.timings[-1][1]:6.1f} s  every rendition made by the worker")
+    page.goto(edit_url)
+    expect(page.get_by_text(f"Photos ready: {PHOTO_COUNT} of {PHOTO_COUNT}")).to_be_visible()
 
     scroll_through(visitor)
     sources = [img.get_attribute("src") for img in images.all()]

@@ -78,6 +78,9 @@ def test_owner_publishes_film_sheet_with_uploaded_gallery_seen_on_public_site(
         path = jpeg_file(tmp_path, f"quarry-{index}.jpg", seed=f"{FILM_TITLE}-{index}")
         upload_photo_in_chooser(page, f"body-0-value-photos-{index}", photo, path)
 
+    # Wagtail 8 autosaves the new page as it is filled in; publishing while an autosave is
+    # still on its way would post to the "add" address a second time.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text(f"Page '{FILM_TITLE}' has been published.")).to_be_visible()
