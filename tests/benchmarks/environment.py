@@ -23,7 +23,7 @@ def prepare(prefix):
             "DATABASE_URL": os.environ.get(
                 "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
             ),
-            "BACKGROUND_TASKS": "immediate",
+            "BACKGROUND_TASKS": os.environ.get("BACKGROUND_TASKS", "immediate"),
             "STATIC_FROM_SOURCE": "true",
             "LOG_LEVEL": "WARNING",
         }
