@@ -21,6 +21,20 @@ from showreels.privacy import visible_pages
 from showreels.screening_forms import MoreTimeForm
 
 
+def screening_terms_field():
+    """What a producer accepts before the first viewing (see showreels.screening)."""
+    return RichTextField(
+        "terms of viewing",
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul"],
+        help_text=(
+            "If filled in, a producer must accept these terms (a confidentiality notice, "
+            "say) before the first viewing with a pass, and again whenever you change them. "
+            "They apply to this page and everything below it."
+        ),
+    )
+
+
 class ShowreelPage(LibraryImagesMixin, Page):
     """A showreel or one specific work, shown only to producers who hold a pass."""
 
@@ -33,16 +47,7 @@ class ShowreelPage(LibraryImagesMixin, Page):
         "filmsheets.FilmSheetPage", blank=True, related_name="showreels"
     )
 
-    screening_terms = RichTextField(
-        "terms of viewing",
-        blank=True,
-        features=["bold", "italic", "link", "ol", "ul"],
-        help_text=(
-            "If filled in, a producer must accept these terms (a confidentiality notice, "
-            "say) before the first viewing with a pass, and again whenever you change them. "
-            "They apply to this page and everything below it."
-        ),
-    )
+    screening_terms = screening_terms_field()
 
     content_panels = [
         *Page.content_panels,
@@ -87,16 +92,7 @@ class ShowreelIndexPage(Page):
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
-    screening_terms = RichTextField(
-        "terms of viewing",
-        blank=True,
-        features=["bold", "italic", "link", "ol", "ul"],
-        help_text=(
-            "If filled in, a producer must accept these terms (a confidentiality notice, "
-            "say) before the first viewing with a pass, and again whenever you change them. "
-            "They apply to this page and everything below it."
-        ),
-    )
+    screening_terms = screening_terms_field()
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("screening_terms")]
     parent_page_types = ["home.HomePage"]
