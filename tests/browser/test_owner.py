@@ -83,7 +83,9 @@ def test_owner_publishes_film_sheet_with_uploaded_gallery_seen_on_public_site(
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Publish", exact=True).click()
-    expect(page.get_by_text(f"Page '{FILM_TITLE}' has been published.")).to_be_visible()
+    # "created and published", or "has been published" when an autosave created it first.
+    published = re.compile(rf"Page '{re.escape(FILM_TITLE)}' (created and|has been) published\.")
+    expect(page.get_by_text(published)).to_be_visible()
     live_url = page.get_by_role("link", name="View live").get_attribute("href")
 
     visitor = new_context().new_page()
