@@ -17,7 +17,7 @@ BASE_URL = http://$(HOST):$(PORT)
 # plain HTTP on $(HOST):$(PORT), mail printed to the console, static files read from the
 # source folders, renditions made by the background worker. Errors still print their
 # traceback in this terminal. Any of these can be overridden from the environment.
-RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_FILE))}" \
+RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat .dev-secret-key)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost,127.0.0.1}" \
 	CSRF_TRUSTED_ORIGINS="$${CSRF_TRUSTED_ORIGINS:-$(BASE_URL)}" \
 	WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-$(BASE_URL)}" \
