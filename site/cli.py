@@ -10,9 +10,14 @@ from bts_site.config import redact
 
 
 def run_management_command(argv):
+    from django.conf import settings
     from django.core.management import execute_from_command_line
 
     try:
+        # Read the settings first: some commands (makemigrations) would otherwise put a
+        # configuration error aside and fail later with an unrelated traceback.
+        if len(argv) > 1 and argv[1] not in ("help", "--help", "-h", "version", "--version"):
+            settings.INSTALLED_APPS  # noqa: B018
         execute_from_command_line(argv)
     except ImproperlyConfigured as error:
         sys.stderr.write(f"Configuration error: {error}\n")
