@@ -26,7 +26,7 @@ RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat .dev-secret-k
 	EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}" \
 	HOST=$(HOST) PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: run test install lint format lock bench clean help
+.PHONY: run test install lint format lock bench clean help vendor-hls
 
 help:
 	@echo "make run    set up and serve the site with demo content on $(BASE_URL)"
@@ -90,6 +90,21 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
 	$(BIN)/python tests/benchmarks/unlock.py
 	$(BIN)/python tests/benchmarks/publish.py
+
+# The player's hls.js (light build: adaptive streaming without subtitles, alternate audio or
+# DRM, which the site does not use), from the npm registry at a pinned version.
+HLS_JS_VERSION ?= 1.7.4
+HLS_JS_DIR := gallery/static/gallery/vendor/hls.js
+
+vendor-hls:
+	@tmp=$$(mktemp -d) && cd "$$tmp" && npm pack --silent hls.js@$(HLS_JS_VERSION) >/dev/null \
+		&& tar -xzf hls.js-$(HLS_JS_VERSION).tgz \
+		&& cp package/dist/hls.light.min.js package/LICENSE "$(CURDIR)/$(HLS_JS_DIR)/" \
+		&& cd "$(CURDIR)" && rm -rf "$$tmp"
+	@# The source map is not shipped; its comment would fail collectstatic's manifest.
+	@sed -i '/^\/\/# sourceMappingURL=/d' $(HLS_JS_DIR)/hls.light.min.js
+	@sed -i 's/^Version: .*/Version: $(HLS_JS_VERSION)/' $(HLS_JS_DIR)/README.txt
+	@echo "hls.js $(HLS_JS_VERSION) copied to $(HLS_JS_DIR)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(SECRET_FILE)

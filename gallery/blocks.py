@@ -12,7 +12,9 @@ from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.models import Collection
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from gallery.players import stream_for
 from gallery.renditions import GALLERY_LAYOUT_PRESETS
+from gallery.templatetags.gallery_tags import rendition_url
 
 GALLERY_LAYOUTS = [
     ("grid", "Grid"),
@@ -239,6 +241,16 @@ class VideoBlock(blocks.StructBlock):
     def rendition_needs(self, value):
         poster = value.poster_image()
         return [(poster, ("wide",))] if poster is not None else []
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        parent_context = parent_context or {}
+        # The player's URLs: public files, or a private page's signed ones (gallery.players).
+        context["stream"] = stream_for(
+            parent_context.get("request"), parent_context.get("page"), value.get("video")
+        )
+        context["poster_url"] = rendition_url(parent_context, value.poster_image(), "wide")
+        return context
 
     def clean(self, value):
         value = super().clean(value)

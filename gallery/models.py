@@ -255,6 +255,14 @@ class Video(index.Indexed, ClusterableModel):
         return default_storage.url(f"{self.output_folder}/{name}")
 
     @property
+    def segment_seconds(self):
+        """The length of its HLS segments (the last one of a rung is shorter)."""
+        for rung in self.renditions or []:
+            if rung.get("segment_seconds"):
+                return int(rung["segment_seconds"])
+        return settings.VIDEO_HLS_SEGMENT_SECONDS
+
+    @property
     def hls_url(self):
         return self.output_url("master.m3u8")
 

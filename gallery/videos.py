@@ -236,7 +236,9 @@ def process(video_id):
                 {
                     **probe_fields(probe),
                     "output_folder": folder,
-                    "renditions": [rung.as_dict() for rung in rungs],
+                    "renditions": [
+                        {**rung.as_dict(), "segment_seconds": segment} for rung in rungs
+                    ],
                     "processing_status": Status.READY,
                     "processing_progress": 100,
                     "processing_error": "",

@@ -47,6 +47,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page, PageViewRestriction
 from wagtail.permission_policies import BasePermissionPolicy, ModelPermissionPolicy
 
+from showreels import watching
 from showreels.forms import (
     AccessPassCreateForm,
     AccessPassEditForm,
@@ -440,12 +441,49 @@ class AccessPassInspectView(RevokeButtonMixin, generic.InspectView):
             caption="Requests for more time",
         )
 
+    def get_watched(self):
+        """What this pass watched, per video, with its timeline as shaded runs."""
+        # What this process counted and has not written yet (other processes write theirs
+        # within SHOWREEL_WATCH_FLUSH_SECONDS).
+        watching.flush()
+        watched = []
+        for record in self.object.watch_records.select_related("video"):
+            duration = record.duration or 1
+            watched.append(
+                {
+                    "record": record,
+                    "watched": clock(record.watched_seconds),
+                    "length": clock(record.duration),
+                    "runs": [
+                        {
+                            "state": state,
+                            "left": round(100 * start / duration, 3),
+                            "width": round(100 * (end - start) / duration, 3),
+                            "label": f"{clock(start)}–{clock(end)}",
+                        }
+                        for start, end, state in record.runs()
+                    ],
+                    "replayed": ", ".join(
+                        f"{clock(start)}–{clock(end)}" for start, end in record.replayed_runs()
+                    ),
+                }
+            )
+        return watched
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["watched"] = self.get_watched()
         context["attempts_table"] = self.get_attempts_table()
         context["terms_table"] = self.get_terms_table()
         context["more_time_table"] = self.get_more_time_table()
         return context
+
+
+def clock(seconds):
+    """ "1:05" or "1:02:03" for a number of seconds."""
+    minutes, seconds = divmod(round(seconds or 0), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def terms_as_text(acceptance):

@@ -247,7 +247,7 @@ class AccessPassCreateForm(PassExpiryFields):
 
     class Meta:
         model = AccessPass
-        fields = ["label", "page"]
+        fields = ["label", "page", "notify_on_play"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,7 +275,7 @@ class AccessPassEditForm(PassExpiryFields):
 
     class Meta:
         model = AccessPass
-        fields = ["label"]
+        fields = ["label", "notify_on_play"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """Private work: showreels, the sections that hold them, access passes and unlock attempts."""
 
+import math
 import secrets
 
 from django import forms
@@ -48,6 +49,14 @@ class ShowreelPage(LibraryImagesMixin, Page):
     )
 
     screening_terms = screening_terms_field()
+    screening_mark = models.BooleanField(
+        "show the screening mark",
+        default=True,
+        help_text=(
+            "Writes “Screening copy for …” with the pass's label over the video while a "
+            "producer watches, so a filmed screen names its source."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -55,6 +64,7 @@ class ShowreelPage(LibraryImagesMixin, Page):
         FieldPanel("body"),
         FieldPanel("related_films", widget=forms.CheckboxSelectMultiple),
         FieldPanel("screening_terms"),
+        FieldPanel("screening_mark"),
     ]
 
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -169,6 +179,11 @@ class AccessPass(models.Model):
     use_count = models.PositiveIntegerField("times used", default=0, editable=False)
     last_ip_prefix = models.CharField("last seen from", max_length=64, blank=True, editable=False)
     last_user_agent = models.CharField(max_length=300, blank=True, editable=False)
+    notify_on_play = models.BooleanField(
+        "email me when it starts watching",
+        default=True,
+        help_text="An email the first time this pass plays each video.",
+    )
 
     objects = AccessPassQuerySet.as_manager()
 
@@ -354,3 +369,80 @@ class MoreTimeRequest(models.Model):
 
     def __str__(self):
         return f"More time asked for {self.access_pass}"
+
+
+class WatchRecord(models.Model):
+    """What one pass watched of one video, from the segments its sessions fetched.
+
+    `segments` holds, for each segment of the video's timeline (segment_seconds long, the
+    last one shorter), how many times it was fetched: 0 never, 1 watched, 2 and more
+    watched again in a later viewing (see showreels.watching).
+    """
+
+    access_pass = models.ForeignKey(
+        AccessPass, on_delete=models.CASCADE, related_name="watch_records"
+    )
+    video = models.ForeignKey("gallery.Video", on_delete=models.CASCADE, related_name="+")
+    segment_seconds = models.PositiveSmallIntegerField()
+    duration = models.FloatField(help_text="The video's length in seconds when watched.")
+    segments = models.JSONField(default=list)
+    first_played_at = models.DateTimeField(default=timezone.now)
+    last_played_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_played_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access_pass", "video"], name="one_watch_record_per_pass_and_video"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.access_pass} watched video {self.video_id}"
+
+    @property
+    def segment_count(self):
+        if self.segment_seconds <= 0 or self.duration <= 0:
+            return len(self.segments)
+        return max(1, math.ceil(self.duration / self.segment_seconds - 1e-6))
+
+    def segment_span(self, index):
+        """(start, end) in seconds of one segment."""
+        start = index * self.segment_seconds
+        return start, min(start + self.segment_seconds, self.duration or start)
+
+    def counts(self):
+        """Fetch counts for every segment of the timeline, 0 where never fetched."""
+        counts = list(self.segments[: self.segment_count])
+        return counts + [0] * (self.segment_count - len(counts))
+
+    @property
+    def watched_seconds(self):
+        return sum(
+            end - start
+            for number, count in enumerate(self.counts())
+            if count
+            for start, end in [self.segment_span(number)]
+        )
+
+    @property
+    def watched_percent(self):
+        if not self.duration:
+            return 0
+        return round(100 * self.watched_seconds / self.duration)
+
+    def runs(self):
+        """The timeline as runs of equal state: [(start, end, state)], state being
+        "unwatched", "watched" or "replayed"."""
+        runs = []
+        for number, count in enumerate(self.counts()):
+            state = "unwatched" if not count else ("watched" if count == 1 else "replayed")
+            start, end = self.segment_span(number)
+            if runs and runs[-1][2] == state:
+                runs[-1] = (runs[-1][0], end, state)
+            else:
+                runs.append((start, end, state))
+        return runs
+
+    def replayed_runs(self):
+        return [(start, end) for start, end, state in self.runs() if state == "replayed"]

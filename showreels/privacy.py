@@ -22,6 +22,7 @@ import hmac
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
@@ -276,6 +277,34 @@ def grant_access(request, page, *, access_pass=None, restriction=None):
     request.session.cycle_key()
     request.session[SESSION_KEY] = grants
     forget_request_cache(request)
+
+
+def password_restriction_ids():
+    return list(
+        PageViewRestriction.objects.filter(
+            restriction_type=PageViewRestriction.PASSWORD
+        ).values_list("pk", flat=True)
+    )
+
+
+def password_restriction(pk):
+    return PageViewRestriction.objects.filter(
+        pk=pk, restriction_type=PageViewRestriction.PASSWORD
+    ).first()
+
+
+class _ViewerRequest:
+    """Who a stream token names, as the privacy check reads a request: a user and grants."""
+
+    def __init__(self, user, grants):
+        self.user = user if user is not None else AnonymousUser()
+        self.session = {SESSION_KEY: list(grants)}
+
+
+def viewer_request(*, user=None, grants=()):
+    """A stand-in request for asking the privacy check about someone not asking right now
+    (the holder of a stream token, between two segments)."""
+    return _ViewerRequest(user, grants)
 
 
 def mark_private_response(response):

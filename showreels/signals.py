@@ -12,9 +12,11 @@ import threading
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from showreels.models import ShowreelIndexPage, ShowreelPage
+from gallery.models import Video
+from showreels import streaming
+from showreels.models import AccessPass, ShowreelIndexPage, ShowreelPage
 from showreels.privacy import ancestor_paths
 
 PRIVATE_TYPES = (ShowreelPage, ShowreelIndexPage)
@@ -72,3 +74,20 @@ def restrict_uncovered_showreels(sender, instance, **kwargs):
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
         ensure_restricted(showreels_at_or_below(page))
+
+
+# Whoever streams a private video is checked again on the next segment after the owner
+# changes passes, privacy, the tree, a page's content or a video (showreels.streaming).
+for _signal, _sender in [
+    (post_save, AccessPass),
+    (post_delete, AccessPass),
+    (post_save, PageViewRestriction),
+    (post_delete, PageViewRestriction),
+    (post_save, Video),
+    (post_delete, Video),
+    (post_delete, Page),
+    (page_published, None),
+    (page_unpublished, None),
+    (post_page_move, None),
+]:
+    _signal.connect(streaming.forget_verdicts, sender=_sender, weak=False)

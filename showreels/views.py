@@ -14,7 +14,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
-from gallery.media import clean_media_path, file_response, owner_of
+from gallery.media import VIDEO_OUTPUT_RE, clean_media_path, file_response, owner_of
+from gallery.models import Video
 from showreels import limits, privacy, screening
 from showreels.clients import ip_prefix, network_key, user_agent
 from showreels.models import AccessPass, UnlockAttempt, pass_digest
@@ -218,16 +219,28 @@ def serve_media(request, path):
     obj = owner_of(path) if path else None
     if obj is None:
         raise Http404("No such file.")
-    access = privacy.media_access(request, obj, original=path.startswith("original_images/"))
+    is_video = isinstance(obj, Video)
+    # Originals (photos' full files, video masters) are for the people managing them.
+    original = path.startswith("original_images/") or (is_video and path == obj.file.name)
+    access = privacy.media_access(request, obj, original=original)
+    if is_video and access == privacy.GRANTED and not privacy.manages_in_library(request, obj):
+        # A private video plays through its signed, session-bound stream (streaming.py).
+        access = privacy.DENIED
     if access == privacy.DENIED:
         # The same answer as a file that does not exist: nothing to learn by guessing.
         raise Http404("No such file.")
-    return media_response(request, path, access)
+    immutable = is_video and VIDEO_OUTPUT_RE.match(path) is not None
+    return media_response(request, path, access, immutable=immutable)
 
 
-def media_response(request, path, access):
-    """A stored file with the cache headers its visibility calls for; 404 if it is missing."""
-    if access == privacy.PUBLIC:
+def media_response(request, path, access, immutable=False):
+    """A stored file with the cache headers its visibility calls for; 404 if it is missing.
+
+    `immutable`: the file never changes under its name (a processed video's outputs).
+    """
+    if access == privacy.PUBLIC and immutable:
+        cache_control = f"public, max-age={settings.PUBLIC_VIDEO_MAX_AGE}, immutable"
+    elif access == privacy.PUBLIC:
         cache_control = f"public, max-age={settings.PUBLIC_MEDIA_MAX_AGE}"
     else:
         cache_control = "private, no-store"

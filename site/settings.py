@@ -263,7 +263,11 @@ CONTENT_SECURITY_POLICY = {
         # Wagtail's userbar (editors only) and embed players set inline styles.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "https://i.ytimg.com", "https://i.vimeocdn.com"],
-        "media-src": ["'self'"],
+        # hls.js plays through Media Source Extensions: the <video> reads a blob: URL, and
+        # hls.js builds its transmuxing worker from one (its `enableWorker` option):
+        # https://github.com/video-dev/hls.js/blob/master/docs/API.md#enableworker
+        "media-src": ["'self'", "blob:"],
+        "worker-src": ["'self'", "blob:"],
         "font-src": ["'self'"],
         "frame-src": [
             "https://www.youtube-nocookie.com",
@@ -341,6 +345,17 @@ SHOWREEL_SECTION_ATTEMPTS = env_int("SHOWREEL_SECTION_ATTEMPTS", 50)
 # Email the owner when a pass is used for the first time, and when the ceiling is reached.
 SHOWREEL_NOTIFY_EMAIL = os.environ.get("SHOWREEL_NOTIFY_EMAIL", "")
 
+# Private video (showreels/streaming.py): a player's signed URLs last this long (seconds, never
+# past the pass's expiry), and each process checks again whether a pass may still watch a
+# video at most this often, so a revoked pass or a page made inaccessible stops the next
+# segment within that time. The media library asks the private-work app for its players.
+SHOWREEL_STREAM_TOKEN_SECONDS = env_int("SHOWREEL_STREAM_TOKEN_SECONDS", 4 * 60 * 60)
+SHOWREEL_STREAM_RECHECK_SECONDS = env_int("SHOWREEL_STREAM_RECHECK_SECONDS", 30)
+GALLERY_VIDEO_STREAMS = "showreels.streaming.stream_for_page"
+# What passes watched (showreels/watching.py) is written at most this often per process.
+SHOWREEL_WATCH_FLUSH_SECONDS = env_int("SHOWREEL_WATCH_FLUSH_SECONDS", 5)
+SHOWREEL_WATCH_BACKGROUND_FLUSH = env_bool("SHOWREEL_WATCH_BACKGROUND_FLUSH", default=True)
+
 # Contact form: submissions allowed per client within the window (seconds).
 CONTACT_SUBMISSIONS_PER_WINDOW = env_int("CONTACT_SUBMISSIONS_PER_WINDOW", 5)
 CONTACT_WINDOW = env_int("CONTACT_WINDOW", 60 * 60)
@@ -351,3 +366,6 @@ FORWARDED_FOR_DEPTH = env_int("FORWARDED_FOR_DEPTH", 0)
 # How long browsers and CDNs may keep a public image. Short enough that a photo moved to a
 # private page stops being served from caches soon (purge the CDN for immediate effect).
 PUBLIC_MEDIA_MAX_AGE = env_int("PUBLIC_MEDIA_MAX_AGE", 3600)
+# A processed video's outputs never change under their name (a new master gets a new
+# folder), so public playlists, segments, sprites and posters are kept for a year.
+PUBLIC_VIDEO_MAX_AGE = env_int("PUBLIC_VIDEO_MAX_AGE", 365 * 24 * 60 * 60)

@@ -32,3 +32,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="bts-test-media-")
 WHITENOISE_AUTOREFRESH = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+SHOWREEL_WATCH_BACKGROUND_FLUSH = False  # tests write what passes watched by calling flush()

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from bts_site import views
 from bts_site.sitemaps import PublicSitemap
+from showreels import streaming
 from showreels import views as showreels_views
 from showreels.tree_warnings import ConfirmingSetPrivacyView
 
@@ -39,6 +40,11 @@ urlpatterns = [
         "_util/authenticate_with_password/<int:restriction_id>/<int:page_id>/",
         showreels_views.unlock,
         name="wagtailcore_authenticate_with_password",
+    ),
+    path(
+        "private/stream/<str:token>/<path:path>",
+        streaming.stream_file,
+        name="private_stream",
     ),
     re_path(r"^media/(?P<path>.+)$", showreels_views.serve_media, name="media"),
     path("", include(wagtail_urls)),

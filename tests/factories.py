@@ -3,12 +3,16 @@
 import io
 import json
 import re
+import subprocess
+import tempfile
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import factory
+import imageio_ffmpeg
 import wagtail_factories
 from django.core.files.base import ContentFile
 from django.test import override_settings
@@ -18,6 +22,7 @@ from wagtail.embeds.finders import get_finders
 from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from filmsheets.models import FilmIndexPage, FilmRole, FilmSheetPage
+from gallery import videos
 from gallery.models import BackstageImage, Video
 from home.models import AboutPage, ContactFormField, ContactPage, HomePage
 from showreels.models import ShowreelIndexPage, ShowreelPage
@@ -46,6 +51,33 @@ class ImageFactory(wagtail_factories.ImageFactory):
 def webm_bytes():
     """The first bytes of a WebM file: enough for the upload check and for Range tests."""
     return b"\x1a\x45\xdf\xa3" + bytes(range(256)) * 64
+
+
+def clip_bytes(seconds=4, size="960x540", rate=25, audio=True):
+    """A real H.264/AAC MP4 made with FFmpeg's test sources: a moving pattern and a tone."""
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    with tempfile.TemporaryDirectory(prefix="bts-clip-") as folder:
+        path = Path(folder) / "clip.mp4"
+        command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"]
+        command += ["-i", f"testsrc2=size={size}:rate={rate}:duration={seconds}"]
+        if audio:
+            command += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
+        command += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+        if audio:
+            command += ["-c:a", "aac"]
+        subprocess.run([*command, str(path)], check=True, timeout=120)
+        return path.read_bytes()
+
+
+def processed_video(title="Backstage clip", seconds=4, segment_seconds=1, name="clip", **fields):
+    """A library video from a generated clip, processed by the real pipeline (FFmpeg)."""
+    video = Video(title=title, file=ContentFile(clip_bytes(seconds), name=f"{name}.mp4"), **fields)
+    video.save()
+    with override_settings(VIDEO_HLS_SEGMENT_SECONDS=segment_seconds):
+        outcome = videos.process(video.pk)
+    video.refresh_from_db()
+    assert outcome == "ready", video.processing_error
+    return video
 
 
 class VideoFactory(factory.django.DjangoModelFactory):

@@ -347,13 +347,17 @@ class DemoContentTests(TestCase):
     def test_showreel_clip_stays_private_while_the_film_sheets_clip_is_public(self):
         public = Video.objects.get(title=VIDEOS["backstage-excerpt"]["title"])
         private = Video.objects.get(title=VIDEOS["showreel-excerpt"]["title"])
-        response = self.client.get(f"/media/{public.file.name}")
+        self.assertTrue(public.is_ready and private.is_ready)
+        response = self.client.get(public.hls_url)
         self.assertEqual(response.status_code, 200)
+        self.assertIn("immutable", response["Cache-Control"])
         # Read to the end: the test client then closes the file without closing the
         # database connection (an explicit close() would, on PostgreSQL).
         self.assertTrue(b"".join(response.streaming_content))
-        response = self.client.get(f"/media/{private.file.name}")
-        self.assertEqual(response.status_code, 404)
+        self.assertEqual(self.client.get(private.hls_url).status_code, 404)
+        # Masters are for the owner only, whichever page shows them.
+        for video in (public, private):
+            self.assertEqual(self.client.get(f"/media/{video.file.name}").status_code, 404)
 
     # Running it again -----------------------------------------------------------------------
 
@@ -451,6 +455,9 @@ class CommittedMediaTests(SimpleTestCase):
     def test_media_folder_holds_exactly_the_files_the_data_file_names_within_budget(self):
         files = sorted(path.name for path in content.MEDIA_DIR.iterdir())
         named = {f"{key}.jpg" for key in PHOTOS} | {spec["file"] for spec in VIDEOS.values()}
+        named |= {
+            caption["file"] for spec in VIDEOS.values() for caption in spec.get("captions", [])
+        }
         self.assertEqual(files, sorted(named))
         total = sum(path.stat().st_size for path in content.MEDIA_DIR.iterdir())
         self.assertLess(total, MEDIA_BUDGET)
@@ -465,7 +472,7 @@ class CommittedMediaTests(SimpleTestCase):
                 shapes.add(picture.width > picture.height)
         self.assertEqual(shapes, {True, False})
 
-    def test_clip_is_a_short_silent_h264_mp4_with_faststart(self):
+    def test_clip_is_a_short_h264_aac_mp4_with_faststart(self):
         for name in {spec["file"] for spec in VIDEOS.values()}:
             data = (content.MEDIA_DIR / name).read_bytes()
             self.assertLess(len(data), CLIP_BUDGET)
@@ -479,9 +486,10 @@ class CommittedMediaTests(SimpleTestCase):
             header = data[moov[0] : moov[1]]
             mvhd = mp4_box(header, "mvhd")
             timescale, duration = struct.unpack(">II", header[mvhd[0] + 12 : mvhd[0] + 20])
-            self.assertTrue(3 <= duration / timescale <= 5, duration / timescale)
+            # Long enough to seek in and to switch quality during, short enough to commit.
+            self.assertTrue(15 <= duration / timescale <= 25, duration / timescale)
             tracks = [header[start:end] for kind, start, end in mp4_boxes(header) if kind == "trak"]
-            self.assertEqual([track_handler(track) for track in tracks], ["vide"])
+            self.assertEqual([track_handler(track) for track in tracks], ["vide", "soun"])
             codec, width, height = sample_entry(tracks[0])
             self.assertEqual(codec, "avc1")
             self.assertIn((width, height), {(1280, 720), (960, 540)})

@@ -27,6 +27,7 @@ from wagtail.actions.convert_alias import ConvertAliasPageAction
 from wagtail.models import GroupPagePermission, Page, PageViewRestriction
 
 from filmsheets.models import FilmRole
+from gallery.models import VideoCaption
 from gallery.renditions import ensure_renditions, wanted_filter_list
 from home.models import FeaturedFilm, PortfolioSettings
 from showreels.models import AccessPass, ShowreelPage
@@ -67,6 +68,8 @@ M = {
     "sheet_synopsis": "Mirelockquandary",
     "sheet_image_title": "Slatefernkeystill",
     "sheet_image_file": "basaltkeyimage",
+    "caption_label": "Wrenfieldmurmur",
+    "caption_text": "Gorsewillowthrum",
 }
 PRIVATE_YEAR = 1977
 MARKERS = {key: value.lower() for key, value in M.items()}
@@ -170,10 +173,16 @@ class PrivateSiteMixin:
                 name=f"{M['poster_file']}.jpg",
             ),
         )
-        cls.video = factories.VideoFactory(
-            title=M["video_title"],
-            poster=cls.poster,
-            file=ContentFile(factories.webm_bytes(), name=f"{M['video_file']}.webm"),
+        cls.video = factories.processed_video(
+            title=M["video_title"], poster=cls.poster, name=M["video_file"], seconds=3
+        )
+        cls.caption = VideoCaption.objects.create(
+            video=cls.video,
+            language="en",
+            label=M["caption_label"],
+            file=ContentFile(
+                f"WEBVTT\n\n00:00.000 --> 00:02.000\n{M['caption_text']}\n".encode(), "cc.vtt"
+            ),
         )
         cls.document = factories.DocumentFactory(
             title=M["document_title"],
@@ -294,6 +303,17 @@ class PrivateSiteMixin:
 
     # Helpers
 
+    def collaborator(self):
+        """The composer: may sign into the admin and edit the About page, nothing more."""
+        group = Group.objects.create(name="About page editors")
+        group.permissions.add(Permission.objects.get(codename="access_admin"))
+        GroupPagePermission.objects.create(group=group, page=self.about, permission_type="change")
+        user = get_user_model().objects.create_user("composer", password="pw-composer-1")
+        user.groups.add(group)
+        client = Client()
+        client.force_login(user)
+        return client
+
     @classmethod
     def private_images(cls):
         return (cls.private_image, cls.poster, cls.sheet_image)
@@ -305,7 +325,15 @@ class PrivateSiteMixin:
         names += [cls.document.file.name, cls.sheet_image.file.name]
         for image in cls.private_images():
             names += [r.file.name for r in image.renditions.all()]
-        return names
+        return names + cls.video_outputs() + [cls.caption.file.name]
+
+    @classmethod
+    def video_outputs(cls):
+        """Every file processing wrote for the private video: playlists, segments, the
+        fallback MP4, poster, sprite and thumbnails."""
+        folder = Path(settings.MEDIA_ROOT) / cls.video.output_folder
+        names = [path.relative_to(settings.MEDIA_ROOT).as_posix() for path in folder.rglob("*")]
+        return sorted(name for name in names if (Path(settings.MEDIA_ROOT) / name).is_file())
 
     @classmethod
     def private_bytes(cls):
@@ -576,17 +604,6 @@ class AdminRolesAndTreeLeakTests(PrivateSiteMixin, TestCase):
     """What an admin login without rights on the private work, or the page tree's own
     operations (copy, move, alias, alias converted), could open."""
 
-    def collaborator(self):
-        """The composer: may sign into the admin and edit the About page, nothing more."""
-        group = Group.objects.create(name="About page editors")
-        group.permissions.add(Permission.objects.get(codename="access_admin"))
-        GroupPagePermission.objects.create(group=group, page=self.about, permission_type="change")
-        user = get_user_model().objects.create_user("composer", password="pw-composer-1")
-        user.groups.add(group)
-        client = Client()
-        client.force_login(user)
-        return client
-
     def assert_closed(self, client, pages, note):
         for page in pages:
             for path in (page.url, f"/private/terms/{page.pk}/", f"/private/more-time/{page.pk}/"):
@@ -672,19 +689,28 @@ class GrantedVisitorTests(PrivateSiteMixin, TestCase):
 
         files = [p for p in urls_in(response.content.decode()) if is_media(p)]
         self.assertTrue(any(M["image_file"] in p for p in files))
-        self.assertTrue(any(M["video_file"] in p for p in files))
         self.assertTrue(any(M["poster_file"] in p for p in files))
+        self.assertFalse(any(M["video_file"] in p for p in files), "the master is named")
         for path in files:
             media = client.get(path)
             self.assertEqual(media.status_code, 200, path)
+        # The video plays from signed URLs for this session: playlists, segments, captions.
+        streams = [p for p in urls_in(response.content.decode()) if "/private/stream/" in p]
+        self.assertTrue(any(p.endswith("/master.m3u8") for p in streams))
+        self.assertTrue(any("/captions/" in p for p in streams))
+        for path in streams:
+            self.assertEqual(client.get(path).status_code, 200, path)
         sheet_files = {self.sheet_image.file.name}
         sheet_files |= {r.file.name for r in self.sheet_image.renditions.all()}
+        # Not through /media/: originals and masters are for the owner, the private
+        # video's files for its signed stream only.
+        closed = {self.video.file.name, *self.video_outputs()}
         for name, data in self.private_bytes().items():
             media = client.get("/media/" + name)
-            if name in sheet_files:  # the private film sheet: the pass does not open it
+            if name in sheet_files or name in closed or name.startswith("original_images/"):
                 self.assertEqual(media.status_code, 404, name)
                 continue
-            if name.startswith("original_images/"):  # originals: library editors only
+            if name == self.caption.file.name:
                 self.assertEqual(media.status_code, 404, name)
                 continue
             self.assertEqual(media.status_code, 200, name)
@@ -692,16 +718,43 @@ class GrantedVisitorTests(PrivateSiteMixin, TestCase):
             self.assertIn("no-store", media["Cache-Control"])
         self.assertEqual(client.get(self.document.url).status_code, 200)
 
+    def stream_paths(self, client):
+        """The signed URLs of the private video for this session, and every file behind
+        them: master and rung playlists, every segment, fallback, sprite, thumbnails,
+        captions."""
+        html = client.get(self.reel.url).content.decode()
+        base = re.search(r"/private/stream/[^\"/]+/", html)[0]
+        names = [
+            name.removeprefix(self.video.output_folder + "/")
+            for name in self.video_outputs()
+            if not name.endswith("poster.jpg")
+        ]
+        return [base + name for name in names] + [f"{base}captions/{self.caption.pk}.vtt"]
+
     def test_visitor_with_a_pass_can_seek_in_the_video(self):
         client = self.unlocked_client()
-        name = self.video.file.name
-        data = self.private_bytes()[name]
-        response = client.get("/media/" + name, HTTP_RANGE="bytes=100-199")
+        paths = self.stream_paths(client)
+        fallback = next(p for p in paths if p.endswith("fallback.mp4"))
+        data = (Path(settings.MEDIA_ROOT) / self.video.output_folder / "fallback.mp4").read_bytes()
+        response = client.get(fallback, HTTP_RANGE="bytes=100-199")
         self.assertEqual(response.status_code, 206)
         self.assertEqual(response["Content-Range"], f"bytes 100-199/{len(data)}")
         self.assertEqual(b"".join(response.streaming_content), data[100:200])
-        response = client.get("/media/" + name, HTTP_RANGE=f"bytes={len(data)}-")
+        response = client.get(fallback, HTTP_RANGE=f"bytes={len(data)}-")
         self.assertEqual(response.status_code, 416)
+
+    def test_the_private_videos_files_reach_nobody_else(self):
+        paths = self.stream_paths(self.unlocked_client())
+        self.assertGreater(len(paths), 8)
+        strangers = [self.client, self.collaborator(), self.unlocked_client()]
+        names = ("anonymous", "admin user", "other pass session")
+        for who, client in zip(names, strangers, strict=True):
+            for path in paths:
+                for method in ("get", "head"):
+                    response = self.fetch(client, method, path, f"private video stream, {who}")
+                    self.assertEqual(response.status_code, 404, (who, path))
+                    if who != "other pass session":  # its menus rightly name the showreel
+                        self.assert_nothing_private(response, path)
 
     def test_visitor_with_a_pass_sees_the_showreel_in_menu_and_related_film(self):
         client = self.unlocked_client()

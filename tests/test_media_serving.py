@@ -108,11 +108,11 @@ def granted(client, media):
 
 
 def private_files(media):
-    """What a pass holder of the showreel may fetch: renditions, the video, the document."""
+    """What a pass holder of the showreel may fetch here: renditions and the document (the
+    video plays from its signed stream, see test_private_video.py)."""
     return [
         media["private_rendition"].file.name,
         media["poster_rendition"].file.name,
-        media["video"].file.name,
         media["private_doc"].file.name,
     ]
 
@@ -170,6 +170,11 @@ def test_files_of_a_private_page_reach_a_granted_viewer_privately(granted, media
         assert body_of(response) == stored_bytes(name)
 
 
+def test_a_video_master_goes_to_its_editors_only_even_with_a_pass(granted, media):
+    response = granted.get(media_url(media["video"].file.name))
+    assert response.status_code == 404
+
+
 def test_unused_library_image_is_only_for_editors(client, media, admin_user):
     name = media["unused_image"].file.name
     assert client.get(media_url(name)).status_code == 404
@@ -218,10 +223,10 @@ def test_unknown_and_outside_paths_are_not_found(client, media):
         assert b"root:" not in response.content
 
 
-def test_video_range_request_answers_exactly_those_bytes(granted, media):
+def test_master_range_request_answers_exactly_those_bytes(admin_client, media):
     name = media["video"].file.name
     data = stored_bytes(name)
-    response = granted.get(media_url(name), HTTP_RANGE="bytes=100-199")
+    response = admin_client.get(media_url(name), HTTP_RANGE="bytes=100-199")
     assert response.status_code == 206
     assert response["Content-Range"] == f"bytes 100-199/{len(data)}"
     assert response["Content-Length"] == "100"
@@ -230,34 +235,34 @@ def test_video_range_request_answers_exactly_those_bytes(granted, media):
     assert_private(response)
 
 
-def test_open_suffix_and_overlong_ranges_answer_the_bytes_they_cover(granted, media):
+def test_open_suffix_and_overlong_ranges_answer_the_bytes_they_cover(admin_client, media):
     name = media["video"].file.name
     data = stored_bytes(name)
-    tail = granted.get(media_url(name), HTTP_RANGE=f"bytes={len(data) - 10}-")
+    tail = admin_client.get(media_url(name), HTTP_RANGE=f"bytes={len(data) - 10}-")
     assert tail.status_code == 206
     assert body_of(tail) == data[-10:]
-    suffix = granted.get(media_url(name), HTTP_RANGE="bytes=-5")
+    suffix = admin_client.get(media_url(name), HTTP_RANGE="bytes=-5")
     assert suffix["Content-Range"] == f"bytes {len(data) - 5}-{len(data) - 1}/{len(data)}"
     assert body_of(suffix) == data[-5:]
-    past_end = granted.get(media_url(name), HTTP_RANGE=f"bytes=0-{len(data) * 2}")
+    past_end = admin_client.get(media_url(name), HTTP_RANGE=f"bytes=0-{len(data) * 2}")
     assert past_end.status_code == 206
     assert body_of(past_end) == data
 
 
-def test_unsatisfiable_range_answers_416(granted, media):
+def test_unsatisfiable_range_answers_416(admin_client, media):
     name = media["video"].file.name
     size = len(stored_bytes(name))
     for header in (f"bytes={size}-", f"bytes={size + 100}-{size + 200}", "bytes=-0", "bytes=50-10"):
-        response = granted.get(media_url(name), HTTP_RANGE=header)
+        response = admin_client.get(media_url(name), HTTP_RANGE=header)
         assert response.status_code == 416, header
         assert response["Content-Range"] == f"bytes */{size}"
 
 
-def test_malformed_or_multiple_ranges_get_the_whole_file(granted, media):
+def test_malformed_or_multiple_ranges_get_the_whole_file(admin_client, media):
     name = media["video"].file.name
     data = stored_bytes(name)
     for header in ("bytes=0-1,5-6", "items=0-5", "bytes=abc"):
-        response = granted.get(media_url(name), HTTP_RANGE=header)
+        response = admin_client.get(media_url(name), HTTP_RANGE=header)
         assert response.status_code == 200, header
         assert body_of(response) == data
 
@@ -267,25 +272,25 @@ def test_range_on_a_private_video_without_access_is_not_found(client, media):
     assert response.status_code == 404
 
 
-def test_head_answers_headers_without_a_body(granted, media):
+def test_head_answers_headers_without_a_body(admin_client, media):
     name = media["video"].file.name
-    response = granted.head(media_url(name))
+    response = admin_client.head(media_url(name))
     assert response.status_code == 200
     assert response["Content-Length"] == str(len(stored_bytes(name)))
     assert body_of(response) == b""
 
 
-def test_nginx_mode_hands_the_file_to_the_web_server(granted, media, settings):
+def test_nginx_mode_hands_the_file_to_the_web_server(admin_client, media, settings):
     settings.MEDIA_SERVE_METHOD = "nginx"
     name = media["video"].file.name
-    response = granted.get(media_url(name), HTTP_RANGE="bytes=100-199")
+    response = admin_client.get(media_url(name), HTTP_RANGE="bytes=100-199")
     assert response.status_code == 200  # nginx applies the Range itself
     assert response["X-Accel-Redirect"] == "/protected-media/" + name
     assert response.content == b""
     assert response["Content-Type"] == "video/webm"
     assert_private(response)
 
-    public = granted.get(media_url(media["public_rendition"].file.name))
+    public = admin_client.get(media_url(media["public_rendition"].file.name))
     assert public["X-Accel-Redirect"] == "/protected-media/" + media["public_rendition"].file.name
     assert public.content == b""
     assert_public(public)
@@ -307,10 +312,10 @@ def test_nginx_mode_quotes_the_path(admin_client, media, settings):
     assert response["X-Accel-Redirect"] == "/protected-media/videos/ripresa-%C3%A8.webm"
 
 
-def test_sendfile_mode_names_the_file_on_disk(granted, media, settings):
+def test_sendfile_mode_names_the_file_on_disk(admin_client, media, settings):
     settings.MEDIA_SERVE_METHOD = "sendfile"
     name = media["video"].file.name
-    response = granted.get(media_url(name))
+    response = admin_client.get(media_url(name))
     assert response["X-Sendfile"] == str(Path(django_settings.MEDIA_ROOT) / name)
     assert response.content == b""
 

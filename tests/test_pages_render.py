@@ -257,7 +257,9 @@ class FilmSheetRenderTests(RenderTestCase):
                 ],
             )
             response = self.get(sheet)
-        self.assertContains(response, clip.file.url)
+        # Not processed yet: its poster and a word, never the master file.
+        self.assertNotContains(response, clip.file.url)
+        self.assertContains(response, "This video is being prepared.")
         self.assertContains(response, "Crane day")
         self.assertContains(response, "https://player.example.test/harbour-7")
         self.assertContains(response, "Trailer cut")

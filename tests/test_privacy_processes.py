@@ -18,6 +18,7 @@ import re
 import secrets
 import socket
 import subprocess
+import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -25,6 +26,9 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from tests.conftest import require
+
+STREAM_BASE = re.compile(r"/private/stream/[^\"/]+/")
+RECHECK_SECONDS = 2
 
 pytestmark = pytest.mark.processes
 
@@ -46,7 +50,7 @@ from tests import factories
 
 root = Site.objects.get(is_default_site=True).root_page.specific
 home = root if isinstance(root, HomePage) else factories.build_site()["home"]
-video = factories.VideoFactory()
+video = factories.processed_video(seconds=3, segment_seconds=1)
 reel = factories.ShowreelPageFactory(
     parent=home,
     title="{MARKER} reel",
@@ -142,6 +146,8 @@ def production_env(database_url, static_root, tmp_path_factory):
             "SHOWREEL_NOTIFY_EMAIL": "",
             # This module checks the shared page password too, which the owner may turn on.
             "SHOWREEL_ALLOW_SHARED_PASSWORD": "true",
+            # How soon a process notices a revocation made elsewhere, for its video streams.
+            "SHOWREEL_STREAM_RECHECK_SECONDS": str(RECHECK_SECONDS),
         }
     )
     manage(env, "migrate", "--noinput", "-v0")
@@ -283,12 +289,18 @@ def test_unlocked_session_holds_across_processes_until_revoked(production_env, t
         assert MARKER in body.decode()
         assert "no-store" in headers["Cache-Control"]
         assert "Cookie" in headers["Vary"]
+    # The player's signed URLs, written by process A, stream from process B.
+    stream = STREAM_BASE.search(body.decode())[0]
     status, headers, body = server_b.request(
-        "GET", site["video"], headers={"Range": "bytes=100-199"}, cookies=session
+        "GET", stream + "fallback.mp4", headers={"Range": "bytes=100-199"}, cookies=session
     )
     assert status == 206
     assert headers["Content-Range"].startswith("bytes 100-199/")
     assert len(body) == 100
+    segment = stream + "360p/segment-00000.ts"
+    for server in (server_a, server_b):
+        assert server.request("GET", segment, cookies=session)[0] == 200
+    assert server_b.request("GET", segment)[0] == 404  # the URL alone opens nothing
     # Without the cookie, neither process shows anything.
     status, _, body = server_b.request("GET", site["url"])
     assert status == 403
@@ -308,6 +320,10 @@ def test_unlocked_session_holds_across_processes_until_revoked(production_env, t
         assert status == 403, server.port
         assert MARKER not in body.decode()
         assert server.request("GET", site["video"], cookies=session)[0] == 404
+    # Neither process heard of the revocation: each notices within the recheck time.
+    time.sleep(RECHECK_SECONDS + 0.2)
+    for server in (server_a, server_b):
+        assert server.request("GET", segment, cookies=session)[0] == 404, server.port
 
 
 def test_shared_password_change_locks_out_every_process(production_env, two_servers):

@@ -93,7 +93,7 @@ class VisitorRequestTests(RenditionTestCase):
         self.assertEqual(html.count('type="image/avif"'), 5)
         self.assertEqual(html.count('type="image/webp"'), 5)
         poster = self.clip.poster.renditions.get(filter_spec="width-480|format-jpeg")
-        self.assertIn(f'poster="{poster.url}"', html)
+        self.assertIn(poster.url, html)  # the poster of a video still being prepared
         self.assertEqual(queued(), [])
 
     def test_visitor_request_makes_no_rendition_and_queues_the_page_once(self):

@@ -16,7 +16,7 @@ from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from bts_site.demo import content
 from filmsheets.models import FilmIndexPage, FilmRole, FilmSheetPage
-from gallery.models import BackstageImage, Video
+from gallery.models import BackstageImage, Video, VideoCaption
 from home.models import (
     AboutPage,
     ContactFormField,
@@ -135,6 +135,10 @@ class DemoLoader:
                 if kind == "videos":
                     item.full_clean()  # runs the upload's validator on the file
                 item.save()
+            for caption in spec.get("captions", []):  # saved as WebVTT named after the file
+                fields = {key: caption[key] for key in ("language", "label")}
+                with (content.MEDIA_DIR / caption["file"]).open("rb") as handle:
+                    VideoCaption.objects.create(video=item, file=File(handle), **fields)
             self.added[kind] += 1
             state = "added"
         self.say(f"{kind[:-1].title()} {progress}: {spec['title']} ({state})")

@@ -1,0 +1,432 @@
+/*
+ * The video player: adaptive HLS through hls.js (or the browser's own HLS), a Quality and a
+ * Captions menu, and private screenings that fetch only what is watched.
+ *
+ * Progressive enhancement: without JavaScript the <video> plays the MP4 fallback with the
+ * browser's controls. Before play only the poster and the scrubbing sprite load; hls.js
+ * fetches the master playlist and nothing more until the first play.
+ * hls.js API: https://github.com/video-dev/hls.js/blob/master/docs/API.md
+ */
+(function () {
+  "use strict";
+
+  // The template adds this script once per player; the first copy sets up every player.
+  if (window.btsPlayer) {
+    return;
+  }
+  window.btsPlayer = true;
+
+  var HLS_MIME = "application/vnd.apple.mpegurl";
+  var MESSAGES = {
+    private:
+      "Your access to this screening has ended or changed. Reload the page to enter your pass again.",
+    public: "The video could not be loaded. Reload the page to try again.",
+    fullscreen: "Full screen is not available for this screening on this device.",
+    fullscreenButton: "For this screening, use the Full screen button under the video.",
+  };
+
+  function fullscreenElement() {
+    return document.fullscreenElement || document.webkitFullscreenElement || null;
+  }
+
+  function requestFullscreen(element) {
+    var request = element.requestFullscreen || element.webkitRequestFullscreen;
+    var result = request ? request.call(element) : null;
+    return result && result.then ? result : Promise.resolve();
+  }
+
+  function exitFullscreen() {
+    var exit = document.exitFullscreen || document.webkitExitFullscreen;
+    var result = exit ? exit.call(document) : null;
+    return result && result.then ? result : Promise.resolve();
+  }
+
+  function canFullscreen(element) {
+    return Boolean(
+      (document.fullscreenEnabled || document.webkitFullscreenEnabled) &&
+        (element.requestFullscreen || element.webkitRequestFullscreen)
+    );
+  }
+
+  // "720p" for a 1280×720 level and for a 720×1280 one, as the rungs are named.
+  function levelName(level) {
+    var side = Math.min(level.width || 0, level.height || 0) || level.height;
+    return side ? side + "p" : Math.round(level.bitrate / 1000) + " kbit/s";
+  }
+
+  // The scrubbing thumbnails: "start --> end" then "sprite.jpg#xywh=x,y,w,h" per cue.
+  function parseThumbnails(text) {
+    var cues = [];
+    var blocks = text.replace(/\r/g, "").split(/\n\n+/);
+    blocks.forEach(function (block) {
+      var match = block.match(
+        /([\d:.]+)\s+-->\s+([\d:.]+)[^\n]*\n[^\n]*#xywh=(\d+),(\d+),(\d+),(\d+)/
+      );
+      if (match) {
+        cues.push({
+          start: seconds(match[1]),
+          end: seconds(match[2]),
+          x: +match[3],
+          y: +match[4],
+          w: +match[5],
+          h: +match[6],
+        });
+      }
+    });
+    return cues;
+  }
+
+  function seconds(stamp) {
+    return stamp.split(":").reduce(function (total, part) {
+      return total * 60 + parseFloat(part);
+    }, 0);
+  }
+
+  function setUp(player) {
+    var video = player.querySelector(".player__video");
+    if (!video || player.dataset.state) {
+      return;
+    }
+    player.dataset.state = "loading";
+
+    var source = video.querySelector("source");
+    var controls = player.querySelector(".player__controls");
+    var quality = player.querySelector("[data-player-quality]");
+    var captions = player.querySelector("[data-player-captions]");
+    var fullscreenButton = player.querySelector("[data-player-fullscreen]");
+    var notice = player.querySelector(".player__notice");
+    var mark = player.querySelector(".player__mark");
+    var isPrivate = player.hasAttribute("data-private");
+    var hlsUrl = player.dataset.hls;
+    var segmentSeconds = parseFloat(player.dataset.segmentSeconds) || 4;
+    var hls = null;
+    var started = false;
+    var failed = false;
+
+    // An empty live region in the accessibility tree, so that a message put in later is read.
+    notice.hidden = false;
+
+    function fail() {
+      if (failed) {
+        return;
+      }
+      failed = true;
+      // Back to the poster, without a play button that could only fail again.
+      video.pause();
+      video.controls = false;
+      if (hls) {
+        hls.destroy();
+      } else {
+        video.removeAttribute("src");
+        if (source) {
+          source.remove();
+        }
+        video.load();
+      }
+      player.dataset.state = "error";
+      notice.textContent = (isPrivate ? MESSAGES.private : MESSAGES.public) + " ";
+      var reload = document.createElement("button");
+      reload.type = "button";
+      reload.className = "player__button";
+      reload.textContent = "Reload the page";
+      reload.addEventListener("click", function () {
+        window.location.reload();
+      });
+      notice.appendChild(reload);
+      controls.hidden = true;
+    }
+
+    function ready() {
+      player.dataset.state = "ready";
+    }
+
+    // Captions ---------------------------------------------------------------------------
+
+    function showCaptions(index) {
+      for (var i = 0; i < video.textTracks.length; i++) {
+        video.textTracks[i].mode = i === index ? "showing" : "disabled";
+      }
+    }
+
+    function syncCaptions() {
+      var showing = -1;
+      for (var i = 0; i < video.textTracks.length; i++) {
+        if (video.textTracks[i].mode === "showing") {
+          showing = i;
+        }
+      }
+      captions.value = String(showing);
+    }
+
+    if (captions) {
+      captions.addEventListener("change", function () {
+        showCaptions(parseInt(captions.value, 10));
+      });
+      // The browser's own captions menu changes the same tracks.
+      video.textTracks.addEventListener("change", syncCaptions);
+      syncCaptions();
+    }
+
+    // Scrubbing preview: the sprite tile of the time being sought, until the frame arrives.
+
+    var sprite = new Image();
+    var preview = null;
+    var thumbnails = null;
+    if (player.dataset.sprite) {
+      sprite.src = player.dataset.sprite;
+    }
+
+    function loadThumbnails() {
+      if (thumbnails || !player.dataset.thumbnails || !window.fetch) {
+        return;
+      }
+      thumbnails = [];
+      fetch(player.dataset.thumbnails, { credentials: "same-origin" })
+        .then(function (response) {
+          return response.ok ? response.text() : "";
+        })
+        .then(function (text) {
+          thumbnails = parseThumbnails(text);
+        })
+        .catch(function () {});
+    }
+
+    function showPreview() {
+      var time = video.currentTime;
+      var cue = (thumbnails || []).filter(function (item) {
+        return time >= item.start && time < item.end;
+      })[0];
+      if (!cue || !sprite.complete || !sprite.naturalWidth) {
+        return;
+      }
+      if (!preview) {
+        preview = document.createElement("div");
+        preview.className = "player__preview";
+        preview.setAttribute("aria-hidden", "true");
+        player.querySelector(".player__frame").appendChild(preview);
+      }
+      preview.style.width = cue.w + "px";
+      preview.style.height = cue.h + "px";
+      // The sprite's own URL (it may carry a token that a URL taken from the VTT would lose).
+      preview.style.backgroundImage = 'url("' + sprite.src + '")';
+      preview.style.backgroundPosition = -cue.x + "px " + -cue.y + "px";
+      preview.hidden = false;
+    }
+
+    function hidePreview() {
+      if (preview) {
+        preview.hidden = true;
+      }
+    }
+
+    video.addEventListener("seeking", showPreview);
+    video.addEventListener("seeked", hidePreview);
+    video.addEventListener("playing", hidePreview);
+
+    // Full screen: the wrapper goes full screen, so that the screening mark stays on top. ---
+
+    // Set here, not in the template: the HTML standard (and the W3C checker) knows neither
+    // controlslist nor disablepictureinpicture.
+    if (video.controlsList && video.controlsList.supports("nodownload")) {
+      video.controlsList.add("nodownload");
+    }
+    if (isPrivate) {
+      // A private screening stays in this page: no picture in picture, no casting.
+      video.disablePictureInPicture = true;
+      video.disableRemotePlayback = true;
+    }
+    if (mark) {
+      // The video's own full screen would lose the mark.
+      if (video.width && video.height) {
+        player.style.setProperty("--ratio", video.width + " / " + video.height);
+      }
+      if (fullscreenButton) {
+        fullscreenButton.hidden = !canFullscreen(player);
+      }
+      if (canFullscreen(player)) {
+        if (video.controlsList && video.controlsList.supports("nofullscreen")) {
+          video.controlsList.add("nofullscreen");
+        }
+        if (fullscreenButton) {
+          fullscreenButton.addEventListener("click", function () {
+            if (fullscreenElement() === player) {
+              exitFullscreen();
+            } else {
+              requestFullscreen(player).catch(function () {});
+            }
+          });
+        }
+      }
+      var onFullscreenChange = function () {
+        var current = fullscreenElement();
+        if (fullscreenButton) {
+          fullscreenButton.textContent = current === player ? "Exit full screen" : "Full screen";
+        }
+        if (current === video) {
+          // The browser's own button (where it cannot be hidden) took the bare video. The
+          // wrapper's request may be refused, the click that allowed one being used up.
+          exitFullscreen()
+            .then(function () {
+              return requestFullscreen(player);
+            })
+            .catch(function () {
+              notice.textContent = MESSAGES.fullscreenButton;
+            });
+        }
+      };
+      document.addEventListener("fullscreenchange", onFullscreenChange);
+      document.addEventListener("webkitfullscreenchange", onFullscreenChange);
+      // iPhone: only the bare video can go full screen, without the mark.
+      video.addEventListener("webkitbeginfullscreen", function () {
+        if (video.webkitExitFullscreen) {
+          video.webkitExitFullscreen();
+        }
+        notice.textContent = MESSAGES.fullscreen;
+      });
+    }
+
+    // Sources ---------------------------------------------------------------------------
+
+    video.addEventListener("play", loadThumbnails, { once: true });
+
+    // hls.js wherever the browser has Media Source Extensions, even where it also claims
+    // HLS of its own (recent Chrome does): only hls.js gives the Quality menu, the small
+    // buffer of private screenings and the HTTP status of a refused segment. The iPhone has
+    // no MediaSource (only ManagedMediaSource, which wants AirPlay handled) and plays HLS
+    // itself.
+    var useHlsJs = Boolean(hlsUrl && window.MediaSource && window.Hls && window.Hls.isSupported());
+    if (useHlsJs) {
+      if (source) {
+        source.remove();
+      }
+      var Hls = window.Hls;
+      var config = {
+        autoStartLoad: false,
+        startLevel: -1,
+        capLevelToPlayerSize: true,
+      };
+      if (isPrivate) {
+        // About one segment ahead of the playhead: what the server saw fetched is what was
+        // watched. hls.js buffers up to min(max(maxBufferSize / bitrate, maxBufferLength),
+        // maxMaxBufferLength) seconds, so the ceiling is what holds the buffer to a segment.
+        config.maxBufferLength = segmentSeconds;
+        config.maxMaxBufferLength = segmentSeconds;
+        config.backBufferLength = Infinity;
+      }
+      hls = new Hls(config);
+      video._hls = hls;
+      var recovered = false;
+
+      // The levels hls.js can play, in its order; a choice made before they came stays.
+      hls.on(Hls.Events.MANIFEST_PARSED, function () {
+        var chosen = parseInt(quality.value, 10);
+        quality.textContent = "";
+        quality.appendChild(new Option("Auto", "-1"));
+        hls.levels.forEach(function (level, index) {
+          quality.appendChild(new Option(levelName(level), String(index)));
+        });
+        quality.value = chosen < hls.levels.length ? String(chosen) : "-1";
+        chooseLevel();
+        ready();
+      });
+
+      hls.on(Hls.Events.LEVEL_SWITCHED, function (event, data) {
+        var level = hls.levels[data.level];
+        quality.options[0].text =
+          hls.autoLevelEnabled && level ? "Auto (" + levelName(level) + ")" : "Auto";
+      });
+
+      hls.on(Hls.Events.ERROR, function (event, data) {
+        if (!data.fatal) {
+          return;
+        }
+        var status = data.response && data.response.code;
+        var ErrorTypes = Hls.ErrorTypes;
+        if (data.type === ErrorTypes.NETWORK_ERROR && (status === 403 || status === 404)) {
+          fail();
+        } else if (!recovered && data.type === ErrorTypes.MEDIA_ERROR) {
+          recovered = true;
+          hls.recoverMediaError();
+        } else if (!recovered && data.type === ErrorTypes.NETWORK_ERROR && hls.levels.length) {
+          recovered = true;
+          hls.startLoad(video.currentTime);
+        } else {
+          fail();
+        }
+      });
+
+      function chooseLevel() {
+        var level = parseInt(quality.value, 10);
+        if (!hls.levels.length) {
+          return; // applied when the manifest is parsed
+        }
+        if (started) {
+          hls.currentLevel = level; // switch now, dropping what was buffered at the old one
+        } else {
+          hls.startLevel = level;
+          hls.loadLevel = level;
+        }
+        if (level !== -1) {
+          quality.options[0].text = "Auto";
+        }
+      }
+      quality.addEventListener("change", chooseLevel);
+
+      video.addEventListener("play", function () {
+        if (failed) {
+          return;
+        }
+        if (!started) {
+          started = true;
+          hls.startLoad(video.currentTime || -1);
+        } else if (isPrivate) {
+          hls.startLoad(video.currentTime);
+        }
+      });
+      if (isPrivate) {
+        video.addEventListener("pause", function () {
+          if (started && !video.ended) {
+            hls.stopLoad();
+          }
+        });
+      }
+
+      hls.loadSource(hlsUrl);
+      hls.attachMedia(video);
+    } else if (hlsUrl && video.canPlayType(HLS_MIME)) {
+      // The iPhone plays HLS itself, with its own choice of quality.
+      if (source) {
+        source.remove();
+      }
+      quality.closest(".player__control").hidden = true;
+      video.addEventListener("error", fail);
+      video.src = hlsUrl;
+      ready();
+    } else {
+      // The MP4 fallback as the template gave it; the browser chooses nothing more.
+      quality.closest(".player__control").hidden = true;
+      if (source) {
+        source.addEventListener("error", fail);
+      }
+      video.addEventListener("error", fail);
+      ready();
+    }
+
+    // The row has had its room since the page was drawn; it becomes visible now (data-state
+    // is set), or goes where none of its controls applies.
+    var shown = Array.prototype.filter.call(controls.children, function (child) {
+      return !child.hidden;
+    });
+    controls.hidden = failed || shown.length === 0;
+  }
+
+  function setUpAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-player]"), setUp);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpAll);
+  } else {
+    setUpAll();
+  }
+})();
