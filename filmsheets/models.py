@@ -6,10 +6,10 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.text import slugify
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -43,6 +43,29 @@ class FilmRole(models.Model):
 
 
 register_snippet(FilmRole)
+
+
+class CreditRole(models.Model):
+    """A crew role as credits name it (director of photography, editor, …); the owner adds
+    the ones he needs."""
+
+    name = models.CharField(max_length=80, unique=True)
+    sort_order = models.PositiveSmallIntegerField(
+        default=100, help_text="Where the role comes in a list of roles (smaller first)."
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "crew role"
+        verbose_name_plural = "crew roles"
+
+    def __str__(self):
+        return self.name
+
+
+register_snippet(CreditRole)
 
 
 class FilmIndexPage(Page):
@@ -134,6 +157,10 @@ class FilmSheetPage(LibraryImagesMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    on_set_from = models.DateField("on set from", null=True, blank=True)
+    on_set_until = models.DateField(
+        "on set until", null=True, blank=True, help_text="Your own days on this film."
+    )
     synopsis = RichTextField(blank=True, features=["bold", "italic", "link"])
     body = StreamField(BackstageStreamBlock(), blank=True, use_json_field=True)
 
@@ -153,11 +180,19 @@ class FilmSheetPage(LibraryImagesMixin, Page):
         MultiFieldPanel(
             [
                 FieldPanel("roles", widget=forms.CheckboxSelectMultiple),
+                FieldRowPanel([FieldPanel("on_set_from"), FieldPanel("on_set_until")]),
                 FieldRowPanel([FieldPanel("crew_size"), FieldPanel("shooting_period")]),
                 FieldPanel("locations"),
             ],
             heading="On set",
         ),
+        InlinePanel(
+            "credits",
+            heading="Credits",
+            label="Credit",
+            help_text="The crew as the credits list them; drag to reorder.",
+        ),
+        InlinePanel("cast", heading="Cast", label="Cast member", help_text="Principal cast."),
         MultiFieldPanel(
             [
                 FieldPanel("official_site_url"),
@@ -176,8 +211,15 @@ class FilmSheetPage(LibraryImagesMixin, Page):
         *Page.search_fields,
         index.SearchField("original_title"),
         index.SearchField("director"),
+        index.SearchField("production_company"),
+        index.SearchField("distributor"),
+        index.SearchField("composer"),
+        index.SearchField("locations"),
+        index.SearchField("country"),
         index.SearchField("synopsis"),
         index.SearchField("body"),
+        index.RelatedFields("credits", [index.SearchField("name")]),
+        index.RelatedFields("cast", [index.SearchField("name"), index.SearchField("character")]),
         index.FilterField("year"),
     ]
 
@@ -219,8 +261,70 @@ class FilmSheetPage(LibraryImagesMixin, Page):
         ]
         return [(label, value) for label, value in facts if value]
 
+    def credit_groups(self):
+        """The credits grouped by role, in the order written: [(role, [name, ...])]."""
+        groups = {}
+        for credit in self.credits.select_related("role"):
+            groups.setdefault(credit.role.name, []).append(credit.name)
+        return list(groups.items())
+
+    @property
+    def on_set_dates(self):
+        """ "3 Oct – 12 Dec 2018", "From 3 Oct 2018", or ""."""
+        start, end = self.on_set_from, self.on_set_until
+        if start and end:
+            if start.year == end.year:
+                return f"{start:%-d %b} – {end:%-d %b %Y}"
+            return f"{start:%-d %b %Y} – {end:%-d %b %Y}"
+        if start:
+            return f"From {start:%-d %b %Y}"
+        return f"Until {end:%-d %b %Y}" if end else ""
+
+    def neighbours(self, request):
+        """The previous and next film of the index as visitors see it (newest first)."""
+        films = visible_pages(
+            request,
+            FilmSheetPage.objects.live().sibling_of(self).order_by("-year", "title", "pk"),
+        )
+        ids = [film.pk for film in films]
+        if self.pk not in ids:
+            return None, None
+        at = ids.index(self.pk)
+        previous = films[at - 1] if at > 0 else None
+        following = films[at + 1] if at + 1 < len(films) else None
+        return previous, following
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         self.prefetch_library()
         context["showreels"] = visible_pages(request, self.showreels.live())
+        context["previous_film"], context["next_film"] = self.neighbours(request)
         return context
+
+
+class FilmCredit(Orderable):
+    page = ParentalKey(FilmSheetPage, on_delete=models.CASCADE, related_name="credits")
+    role = models.ForeignKey(CreditRole, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200, help_text="A person or a company.")
+
+    panels = [FieldRowPanel([FieldPanel("role"), FieldPanel("name")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "credit"
+
+    def __str__(self):
+        return f"{self.role}: {self.name}"
+
+
+class FilmCastMember(Orderable):
+    page = ParentalKey(FilmSheetPage, on_delete=models.CASCADE, related_name="cast")
+    name = models.CharField(max_length=200)
+    character = models.CharField(max_length=200, blank=True, help_text="The part played.")
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("character")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "cast member"
+
+    def __str__(self):
+        return self.name

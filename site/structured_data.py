@@ -112,14 +112,24 @@ def movie(request, page, portfolio_settings):
     same_as = [url for url in (page.imdb_url, page.official_site_url) if url]
     if same_as:
         data["sameAs"] = same_as
+    cast = list(page.cast.all())
+    if cast:
+        data["actor"] = [{"@type": "Person", "name": member.name} for member in cast]
+    # Each credit as a Role naming what the person did (schema.org's pattern for roles).
+    contributors = [
+        {
+            "@type": "Role",
+            "roleName": role,
+            "contributor": [{"@type": "Person", "name": name} for name in names],
+        }
+        for role, names in page.credit_groups()
+    ]
     person = owner(portfolio_settings)
     if person:
         roles = ", ".join(role.name for role in page.roles.all())
-        data["contributor"] = {
-            "@type": "Role",
-            "roleName": roles,
-            "contributor": person,
-        }
+        contributors.append({"@type": "Role", "roleName": roles, "contributor": person})
+    if contributors:
+        data["contributor"] = contributors if len(contributors) > 1 else contributors[0]
     return data
 
 

@@ -135,7 +135,7 @@ class FilmSheetPageFactory(wagtail_factories.PageFactory):
     country = "Italy"
     runtime_minutes = 104
     crew_size = 120
-    composer = "A. Composer"
+    composer = "Elena Marchetti"
 
     class Meta:
         model = FilmSheetPage

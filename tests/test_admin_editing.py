@@ -141,6 +141,8 @@ class FilmSheetAdminTests(AdminTestCase):
             "key_image": str(self.images[0].pk),
             "synopsis": rich_text("<p>A ferry crew and one last night crossing.</p>"),
             "body": streamfield(list(body)),
+            "credits": inline_formset([]),
+            "cast": inline_formset([]),
             "action-publish": "action-publish",
         }
         data.update(fields)

@@ -314,6 +314,8 @@ class FilmSheetRenderTests(RenderTestCase):
                 "director": "Ada Rossi",
                 "roles": [FilmRole.objects.first().pk],
                 "body-count": "0",
+                **empty_formset("credits"),
+                **empty_formset("cast"),
             },
         )
 
@@ -444,6 +446,19 @@ class HomeRenderTests(RenderTestCase):
     def test_home_is_renderable_and_previewable(self):
         self.assertPageIsRenderable(self.home)
         self.assertPageIsPreviewable(self.home)
+
+
+def empty_formset(prefix):
+    """The management form of an inline panel with no rows."""
+    return {f"{prefix}-{key}": value for key, value in EMPTY_FORMSET.items()}
+
+
+EMPTY_FORMSET = {
+    "TOTAL_FORMS": "0",
+    "INITIAL_FORMS": "0",
+    "MIN_NUM_FORMS": "0",
+    "MAX_NUM_FORMS": "1000",
+}
 
 
 class OtherPagesRenderTests(RenderTestCase):

@@ -15,7 +15,14 @@ from django.db import transaction
 from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from bts_site.demo import content
-from filmsheets.models import FilmIndexPage, FilmRole, FilmSheetPage
+from filmsheets.models import (
+    CreditRole,
+    FilmCastMember,
+    FilmCredit,
+    FilmIndexPage,
+    FilmRole,
+    FilmSheetPage,
+)
 from gallery.models import BackstageImage, Video, VideoCaption
 from home.models import (
     AboutPage,
@@ -32,6 +39,7 @@ IMAGE_FIELDS = {"portrait", "key_image", "hero_image"}
 # Set on the home page once the pages they point to exist.
 HOME_FINISH = ("intro", "hero_image", "featured_films")
 NEW_SITE = {"hostname": "127.0.0.1", "port": 8000}
+ROWS = {"form_fields": ContactFormField, "credits": FilmCredit, "cast": FilmCastMember}
 
 
 def children(parent):
@@ -169,13 +177,18 @@ class DemoLoader:
                 value = self.photos[value]
             elif name == "roles":
                 value = list(FilmRole.objects.filter(slug__in=value))
-            elif name == "form_fields":
-                value = [ContactFormField(sort_order=n, **field) for n, field in enumerate(value)]
+            elif name in ROWS:  # inline rows in order: contact form fields, credits, cast
+                value = [ROWS[name](sort_order=n, **self.row(row)) for n, row in enumerate(value)]
             elif name == "related_films":
                 value = [self.sheets[slug] for slug in value if slug in self.sheets]
             if name not in skip:
                 values[name] = value
         return values
+
+    def row(self, row):
+        if "role" in row:  # a credit's role, added to the owner's list when new
+            return {**row, "role": CreditRole.objects.get_or_create(name=row["role"])[0]}
+        return row
 
     def page(self, parent, model, spec, skip=(), before_publish=None, **extra):
         """(page, created): the page with this slug under parent, or a new published one."""
