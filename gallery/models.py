@@ -40,6 +40,7 @@ class BackstageImage(AbstractImage):
     search_fields = [
         *AbstractImage.search_fields,
         index.SearchField("caption"),
+        index.SearchField("description"),
         index.SearchField("credit"),
     ]
 

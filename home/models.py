@@ -21,12 +21,17 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from gallery.models import Video
 from gallery.pages import LibraryImagesMixin
+from gallery.players import stream_for
 from home.blocks import AboutStreamBlock
 from showreels.clients import client_key
-from showreels.privacy import visible_pages
+from showreels.privacy import pages_showing, visible_pages
 
 logger = logging.getLogger(__name__)
+
+# How many of the newest videos the home page looks through for one a visitor may see.
+LATEST_VIDEOS_LOOKED_AT = 10
 
 
 @register_setting(icon="site")
@@ -121,11 +126,23 @@ class HomePage(LibraryImagesMixin, Page):
         help_text="A short silent loop shown instead of the hero image where motion is welcome.",
     )
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    featured_video = models.ForeignKey(
+        "gallery.Video",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "The video shown first, below the introduction. Leave empty to show your latest "
+            "video from a public film sheet."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_video")], heading="Hero"),
         FieldPanel("intro"),
+        FieldPanel("featured_video"),
         InlinePanel("featured_films", label="Featured film sheets", max_num=12),
     ]
 
@@ -154,6 +171,28 @@ class HomePage(LibraryImagesMixin, Page):
         )
         return visible_pages(request, [item.film_sheet for item in featured])
 
+    def video_first(self, request):
+        """{"video", "shown_on", "stream"}: the chosen video, else the newest processed
+        video of a page this request may see; None when there is none."""
+        chosen = self.featured_video
+        candidates = [chosen] if chosen is not None and chosen.is_ready else []
+        candidates += list(
+            Video.objects.filter(processing_status=Video.Status.READY)
+            .exclude(pk=getattr(chosen, "pk", None))
+            .select_related("poster")
+            .order_by("-created_at")[:LATEST_VIDEOS_LOOKED_AT]
+        )
+        for video in candidates:
+            shown_on = [page for page in pages_showing(request, video) if page.pk != self.pk]
+            if video == chosen or shown_on:
+                return {
+                    "video": video,
+                    "caption": video.title,
+                    "shown_on": shown_on[0] if shown_on else None,
+                    "stream": stream_for(request, self, video),
+                }
+        return None
+
     def section(self, model):
         """The first live child page of a type: where “about” and “contact” links go."""
         return model.objects.child_of(self).live().first()
@@ -165,12 +204,15 @@ class HomePage(LibraryImagesMixin, Page):
         needs = super().rendition_needs()
         if self.hero_poster():
             needs.append((self.hero_poster(), ("hero",)))
+        if self.featured_video and self.featured_video.poster:
+            needs.append((self.featured_video.poster, ("wide",)))
         return needs
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         self.prefetch_library(extra_images=[self.hero_poster()])
         context["featured_sheets"] = self.featured_sheets(request)
+        context["video_first"] = self.video_first(request)
         links = [p for p in (self.section(AboutPage), self.section(ContactPage)) if p]
         context["about_page"], context["contact_page"] = (
             next((p for p in visible_pages(request, links) if isinstance(p, cls)), None)

@@ -408,5 +408,14 @@ def media_access(request, obj, original=False):
     return DENIED
 
 
+def pages_showing(request, obj):
+    """The live pages this request may see that show a library object, in tree order."""
+    page_ids, _others = _referencing_sources(obj)
+    if not page_ids:
+        return []
+    pages = Page.objects.live().filter(pk__in=page_ids).specific().order_by("path")
+    return visible_pages(request, pages)
+
+
 def constant_time_equal(given, expected):
     return hmac.compare_digest(given.encode(), expected.encode())

@@ -62,3 +62,11 @@ def in_minutes(duration):
         return ""
     minutes = max(round(duration.total_seconds() / 60), 1)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@register.filter
+def lead_image(page):
+    """The image a page leads with (its key image, hero or portrait, else its first photo),
+    or None for pages without one."""
+    find = getattr(page, "lead_image", None)
+    return find() if callable(find) else None

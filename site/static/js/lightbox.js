@@ -282,4 +282,23 @@
       item.setAttribute("aria-haspopup", "dialog");
     });
   });
+
+  // A link to one photo (#photo-<id>, as search results give): scroll to it and open it.
+  function openLinkedPhoto() {
+    var match = /^#photo-(\d+)$/.exec(window.location.hash);
+    if (!match) {
+      return;
+    }
+    var item = document.querySelector('[data-gallery] [data-photo="' + match[1] + '"]');
+    if (!item) {
+      return;
+    }
+    item.scrollIntoView({ block: "center" });
+    if (item.hasAttribute("data-lightbox-item")) {
+      open(item.closest("[data-gallery]"), item);
+    }
+  }
+
+  openLinkedPhoto();
+  window.addEventListener("hashchange", openLinkedPhoto);
 })();
