@@ -30,6 +30,7 @@ from tests.browser.helpers import (
     PAGE_TYPES,
     SHOWREEL_PATH,
     SHOWREEL_TITLE,
+    STREAM_RECHECK_SECONDS,
     issue_access_pass,
     log_in,
     unlock,
@@ -114,6 +115,9 @@ def server_env(folder, base_url):
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "ADMIN_USERNAME": ADMIN_USERNAME,
         "ADMIN_PASSWORD": ADMIN_PASSWORD,
+        # The suite's two gunicorn workers must notice a revocation made in the other one
+        # soon: each re-checks a private stream's viewer at most this often (30 s by default).
+        "SHOWREEL_STREAM_RECHECK_SECONDS": str(STREAM_RECHECK_SECONDS),
         "PYTHONUNBUFFERED": "1",
     }
 

@@ -367,3 +367,108 @@ def revoke_access_pass(page, label):
     page.get_by_role("link", name="Revoke").click()
     page.get_by_role("button", name="Yes, revoke").click()
     expect(page.get_by_text(f"The pass “{label}” is revoked")).to_be_visible()
+
+
+# The video player ------------------------------------------------------------------------
+
+# Where a private page's video streams from: signed, session-bound URLs (showreels.streaming).
+PRIVATE_STREAM_PREFIX = "/private/stream/"
+# How often each server process re-checks who may watch a stream (the server's environment).
+STREAM_RECHECK_SECONDS = 3
+# Whatever a player may fetch of a video: playlists, segments, the MP4, captions, the sprite.
+VIDEO_FILE = re.compile(r"/media/videos/|\.(?:m3u8|ts|mp4|vtt)$|/sprite\.jpg$")
+ACCESS_ENDED = (
+    "Your access to this screening has ended or changed. Reload the page to enter your pass again."
+)
+
+_PLAY = """() => {
+    const video = document.querySelector('.player video');
+    video.muted = true;
+    // Not awaited: play() settles only once frames come, and may never for a refused one.
+    video.play().catch(() => {});
+}"""
+
+_SEEK_AND_PLAY = """(target) => {
+    const video = document.querySelector('.player video');
+    video.pause();
+    // What the element does from here on, for tests that expect it not to play.
+    const after = { maxTime: target, playing: false };
+    window.__afterSeek = after;
+    video.addEventListener('timeupdate', () => {
+        if (!video.seeking) after.maxTime = Math.max(after.maxTime, video.currentTime);
+    });
+    video.addEventListener('playing', () => { after.playing = true; });
+    video.currentTime = target;
+    video.play().catch(() => {});
+}"""
+
+# The seconds of the timeline that video.played covers, rounded out to whole segments.
+_COVERED_SEGMENTS = """() => {
+    const player = document.querySelector('.player[data-player]');
+    const video = player.querySelector('video');
+    const length = parseFloat(player.dataset.segmentSeconds);
+    const duration = video.duration;
+    const covered = new Set();
+    for (let i = 0; i < video.played.length; i++) {
+        const start = video.played.start(i);
+        const end = video.played.end(i);
+        if (end - start < 0.05) continue;  // a seek's zero-length range
+        const last = Math.ceil(end / length - 1e-6) - 1;
+        for (let n = Math.floor(start / length); n <= last; n++) covered.add(n);
+    }
+    const seconds = Array.from(covered).reduce(
+        (total, n) => total + Math.min(length, duration - n * length), 0);
+    return { segments: Array.from(covered).sort((a, b) => a - b), seconds, length, duration };
+}"""
+
+
+def player_ready(page):
+    """Wait until the page's player has parsed its manifest (hls.js) and return the player."""
+    player = page.locator(".player[data-player]")
+    expect(player).to_have_attribute("data-state", "ready")
+    return player
+
+
+def play(page, past=1.0):
+    """Start the player muted and wait until it has played beyond `past` seconds."""
+    page.evaluate(_PLAY)
+    wait_for_time(page, past)
+
+
+def wait_for_time(page, past):
+    page.wait_for_function(
+        "(past) => document.querySelector('.player video').currentTime > past", arg=past
+    )
+
+
+def pause(page):
+    page.evaluate("() => document.querySelector('.player video').pause()")
+
+
+def seek_and_play(page, target):
+    """Pause, jump to `target` seconds and play from there (without waiting for frames)."""
+    page.evaluate(_SEEK_AND_PLAY, target)
+
+
+def after_seek(page):
+    """How far the video got after the last seek_and_play, and whether it played at all."""
+    return page.evaluate("() => window.__afterSeek")
+
+
+def buffered_until(page):
+    """The end in seconds of the last part of the video the browser holds."""
+    return page.evaluate(
+        """() => {
+            const buffered = document.querySelector('.player video').buffered;
+            return buffered.length ? buffered.end(buffered.length - 1) : 0;
+        }"""
+    )
+
+
+def video_duration(page):
+    return page.evaluate("() => document.querySelector('.player video').duration")
+
+
+def covered_segments(page):
+    """The segments the played ranges of the video touch, and their seconds."""
+    return page.evaluate(_COVERED_SEGMENTS)

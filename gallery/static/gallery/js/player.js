@@ -337,14 +337,20 @@
       });
 
       hls.on(Hls.Events.ERROR, function (event, data) {
+        var status = data.response && data.response.code;
+        var ErrorTypes = Hls.ErrorTypes;
+        var refused = data.type === ErrorTypes.NETWORK_ERROR && (status === 403 || status === 404);
+        // A private stream refuses every file alike once the pass no longer opens it. hls.js
+        // takes a refused segment as a non-fatal error and tries the other qualities in turn,
+        // again and again, so the screening ends at the first refusal, not at a fatal error.
+        if (refused && (data.fatal || isPrivate)) {
+          fail();
+          return;
+        }
         if (!data.fatal) {
           return;
         }
-        var status = data.response && data.response.code;
-        var ErrorTypes = Hls.ErrorTypes;
-        if (data.type === ErrorTypes.NETWORK_ERROR && (status === 403 || status === 404)) {
-          fail();
-        } else if (!recovered && data.type === ErrorTypes.MEDIA_ERROR) {
+        if (!recovered && data.type === ErrorTypes.MEDIA_ERROR) {
           recovered = true;
           hls.recoverMediaError();
         } else if (!recovered && data.type === ErrorTypes.NETWORK_ERROR && hls.levels.length) {
