@@ -9,6 +9,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from filmsheets.models import FilmSheetPage
+from gallery.models import Video
 from showreels.privacy import pages_showing, visible_pages
 
 MAX_QUERY_LENGTH = 200
@@ -69,7 +70,11 @@ def found_photos(request, query):
     """[(image, page)]: photos whose title, caption, description or credit match, each with
     the page (a film sheet when there is one) that shows it to this request."""
     photos = []
-    for image in backend_search(get_image_model().objects.all(), query, limit=MAX_PHOTOS * 4):
+    # Stills the site made from videos are posters, not photos of his.
+    images = get_image_model().objects.exclude(
+        pk__in=Video.objects.filter(generated_poster__isnull=False).values("generated_poster")
+    )
+    for image in backend_search(images, query, limit=MAX_PHOTOS * 4):
         shown_on = pages_showing(request, image)
         if not shown_on:
             continue  # in the library only, or only on pages this request may not see
