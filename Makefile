@@ -26,7 +26,7 @@ RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat .dev-secret-k
 	EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}" \
 	HOST=$(HOST) PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: run test install lint format lock bench clean help vendor-hls
+.PHONY: run test install lint format lock bench bench-video clean help vendor-hls
 
 help:
 	@echo "make run    set up and serve the site with demo content on $(BASE_URL)"
@@ -35,6 +35,7 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make lock   recompile requirements/*.txt from pyproject.toml"
 	@echo "make bench  run the benchmark scripts"
+	@echo "make bench-video  private HLS against the master: first frame, bytes, req/s (~8 min)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; this is " + sys.version.split()[0])'
@@ -90,6 +91,10 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
 	$(BIN)/python tests/benchmarks/unlock.py
 	$(BIN)/python tests/benchmarks/publish.py
+
+# Not part of bench: it makes and processes a 60 s 1080p master first (about 8 minutes).
+bench-video: $(STAMP)
+	$(BIN)/python tests/benchmarks/video.py
 
 # The player's hls.js (light build: adaptive streaming without subtitles, alternate audio or
 # DRM, which the site does not use), from the npm registry at a pinned version.

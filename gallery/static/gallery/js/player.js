@@ -303,6 +303,10 @@
       var config = {
         autoStartLoad: false,
         startLevel: -1,
+        // Start from the bandwidth estimate (a modest default before anything was measured)
+        // rather than fetching a first segment only to time it and throw it away: on a slow
+        // link that test doubled the wait for the first frame.
+        testBandwidth: false,
         capLevelToPlayerSize: true,
       };
       if (isPrivate) {
