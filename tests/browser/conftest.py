@@ -24,6 +24,9 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.helpers import (
     AXE_RUNS,
+    BIG_GALLERY_FILM,
+    BIG_GALLERY_PHOTOS,
+    BIG_GALLERY_TITLE,
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
@@ -47,6 +50,10 @@ ADMIN_USERNAME = "owner"
 ADMIN_PASSWORD = "Backstage-Owner-Login-2024"
 DEMO_PASS_LINE = re.compile(r"Demo access pass for (\S+): (\S+)")
 INHERITED_ENV = {"PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR"}
+BIG_GALLERY_COMMAND = (
+    "from tests.browser.big_gallery import append_gallery; "
+    f"append_gallery({BIG_GALLERY_FILM['slug']!r}, {BIG_GALLERY_PHOTOS}, {BIG_GALLERY_TITLE!r})"
+)
 SERVER_START_SECONDS = 90
 COMMAND_SECONDS = 600
 
@@ -203,6 +210,8 @@ def live_site(chromium, tmp_path_factory):
     found = DEMO_PASS_LINE.search(demo_output)
     assert found, f"load_demo_content printed no access pass:\n{demo_output}"
     assert found.group(1) == SHOWREEL_PATH, demo_output
+    # One sheet with a gallery of sixty photos, published with its renditions the same way.
+    manage({**env, "BACKGROUND_TASKS": "immediate"}, "shell", "-c", BIG_GALLERY_COMMAND)
     # Its own password file: with ADMIN_PASSWORD set, the command removes the one it is given.
     manage(env, "ensure_admin", "--password-file", str(folder / ".admin-password"))
 

@@ -37,7 +37,14 @@ CONTACT_PATH = f"/{content.CONTACT['slug']}/"
 SHOWREEL_PATH = f"/{content.SHOWREEL['slug']}/"
 SHOWREEL_TITLE = content.SHOWREEL["title"]
 SEARCH_WORD = FILM["title"].split()[-1].lower()
-SEARCH_PATH = f"/search/?q={SEARCH_WORD}"
+# A word of a library photo's title that film sheets also use: films and photos both match.
+PHOTO_SEARCH_WORD = content.LIBRARY["photos"]["quay-lamps"]["title"].split()[-1].lower()
+SEARCH_PATH = f"/search/?q={PHOTO_SEARCH_WORD}"
+# The demo sheet that conftest.live_site gives a long masonry gallery (big_gallery.py).
+BIG_GALLERY_FILM = content.FILMS[2]
+BIG_GALLERY_PATH = f"{FILM_INDEX_PATH}{BIG_GALLERY_FILM['slug']}/"
+BIG_GALLERY_TITLE = "Sixty frames from the rehearsals"
+BIG_GALLERY_PHOTOS = 60
 MISSING_PATH = "/this-page-does-not-exist/"
 
 # Every kind of page a visitor can meet. "unlocked" pages are opened with an access pass.
@@ -46,6 +53,7 @@ PAGE_TYPES = {
     "about": {"path": ABOUT_PATH},
     "film-index": {"path": FILM_INDEX_PATH},
     "film-sheet": {"path": FILM_PATH},
+    "film-sheet-60-photos": {"path": BIG_GALLERY_PATH},
     "showreel-unlocked": {"path": SHOWREEL_PATH, "unlocked": True},
     "search-results": {"path": SEARCH_PATH},
     "not-found": {"path": MISSING_PATH, "status": 404},
@@ -183,7 +191,9 @@ _PROBE_FOCUSABLES = """
         if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) return;
         if (el.matches('input[type=hidden]') || !el.getClientRects().length) return;
         if (getComputedStyle(el).visibility !== 'visible') return;
-        if (el.closest('details:not([open])') && !el.matches('details > summary')) return;
+        // Not rendered: in a closed <details> (unless CSS shows its content, as the film
+        // index does on wide screens) or under content-visibility: hidden.
+        if (!el.checkVisibility()) return;
         if (el.matches('input[type=radio]') && el.name) {
             const group = (el.form ? el.form.id || 'form' : 'page') + ':' + el.name;
             if (radioGroups.has(group)) return;

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    BIG_GALLERY_TITLE,
     PAGE_TYPES,
     horizontal_overflow,
     layout_shift,
@@ -16,6 +17,11 @@ pytestmark = pytest.mark.browser
 
 WIDTHS = [360, 768, 1440]
 MAX_LAYOUT_SHIFT = 0.02
+MAX_FULL_PAGE_HEIGHT = 8000
+# Where to take a second screenshot: a gallery of the page, scrolled into view.
+GALLERY_SCREENSHOTS = {
+    "film-sheet-60-photos": f'[data-gallery][aria-label="{BIG_GALLERY_TITLE}"] li:nth-child(7)'
+}
 
 
 def context_options(width):
@@ -33,9 +39,15 @@ def test_page_fits_width_and_does_not_shift(open_page_type, screenshots_dir, cas
     scroll_through(page)
     after_scroll = layout_shift(page)
     page.evaluate("window.scrollTo(0, 0)")
+    # Short pages whole; a long one as its first screen, and its gallery where it has one.
+    long_page = page.evaluate("document.documentElement.scrollHeight") > MAX_FULL_PAGE_HEIGHT
     page.screenshot(
-        path=screenshots_dir / f"{case}-{width}.png", full_page=True, animations="disabled"
+        path=screenshots_dir / f"{case}-{width}.png", full_page=not long_page, animations="disabled"
     )
+    if case in GALLERY_SCREENSHOTS:
+        page.locator(GALLERY_SCREENSHOTS[case]).scroll_into_view_if_needed()
+        wait_for_images(page)
+        page.screenshot(path=screenshots_dir / f"{case}-{width}-gallery.png", animations="disabled")
 
     overflow = horizontal_overflow(page)
     assert overflow["scrollWidth"] <= overflow["clientWidth"], (
