@@ -8,7 +8,7 @@ Makes a 60 s 1920x1080 25 fps master as a camera or editing export would be: H.2
 11 Mbit/s with a keyframe a second, AAC audio, the index (moov) at the end of the file.
 The picture is FFmpeg's testsrc2 pattern (moving shapes) under moving grain that changes
 every frame, so that every rung is as hard to compress as real footage, not a flat test
-card; the sound a 440 Hz tone. The master is processed into the HLS ladder twice (4-s
+card; the sound a 440 Hz tone. The master is processed into the HLS ladder twice (2-s
 segments, the VIDEO_HLS_SEGMENT_SECONDS default, and 4-s segments), each on a private
 showreel with an access pass; the site is served by gunicorn with 2 sync workers and the
 production settings (DEBUG off, hashed static files from WhiteNoise) on a free loopback
