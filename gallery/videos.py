@@ -30,6 +30,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Collection, ReferenceIndex
 
+from gallery.events import library_changed
 from gallery.models import Video
 from gallery.probe import VideoRefused, probe_video
 from gallery.transcode import (
@@ -262,10 +263,12 @@ def process(video_id):
         return "cancelled"
     if old_folder and old_folder != folder:
         delete_folder(old_folder)
+    library_changed.send(sender=Video, video_id=video_id)
     return "ready"
 
 
 def fail(video_id, master, reason):
+    transaction.on_commit(lambda: library_changed.send(sender=Video, video_id=video_id))
     Video.objects.filter(pk=video_id, file=master).update(
         processing_status=Status.FAILED,
         processing_progress=0,

@@ -66,8 +66,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # HTML pages leave gzipped (static files are precompressed, media go out as stored).
+    "bts_site.compression.HtmlGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' pages from the cache, before sessions, users or templates load.
+    "bts_site.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,11 +139,46 @@ if REDIS_URL:
             "KEY_PREFIX": "bts",
         }
     }
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "bts-pages"}
+    CACHES["renditions"] = {**CACHES["default"], "KEY_PREFIX": "bts-renditions"}
 else:
+    # Without Redis: files in CACHE_DIR that every process on this machine shares, so that
+    # a visitor's request never writes to the database (the database cache would).
+    CACHE_DIR = Path(os.environ.get("CACHE_DIR") or BASE_DIR / ".cache" / "django")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "bts_cache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR / "default"),
+        },
+        # Pages for anonymous visitors (bts_site.page_cache).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        # Wagtail keeps the renditions it looked up here: in each process's memory rather
+        # than in the database cache, so a visitor's page view writes nothing.
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "renditions",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
+    }
+
+# How long a CDN, Varnish or the page cache may keep an anonymous visitor's page (seconds;
+# 0 turns the page cache off). Changes empty it at once, so this only bounds how long a
+# cache that missed a purge can lag.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_SKIP_PREFIXES = (
+    "/admin/", "/private/", "/media/", "/documents/", "/search/", "/_util/", "/healthz/",
+)  # fmt: skip
+# A CDN or Varnish in front, purged when content changes (wagtail.contrib.frontend_cache's
+# HTTP backend: a PURGE request for each page URL to FRONTEND_CACHE_PURGE_URL).
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "front": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
         }
     }
 

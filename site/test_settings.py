@@ -33,3 +33,10 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="bts-test-media-")
 WHITENOISE_AUTOREFRESH = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 SHOWREEL_WATCH_BACKGROUND_FLUSH = False  # tests write what passes watched by calling flush()
+# Pages render on every request in tests; tests of the page cache turn it on themselves.
+PAGE_CACHE_SECONDS = 0
+# Caches in memory, emptied before each test (tests/conftest.py).
+CACHES = {
+    name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+    for name in ("default", "pages", "renditions")
+}

@@ -3,6 +3,8 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 
 
@@ -49,3 +51,12 @@ def clock_at(moment):
     """Django's clock (`django.utils.timezone.now`) stands still at `moment`."""
     with mock.patch("django.utils.timezone.now", return_value=moment):
         yield moment
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Each test, and each test class's set-up, starts with empty caches: they live in memory
+    in tests (bts_site.test_settings), where nothing rolls them back as the database is."""
+    if settings.configured:
+        for name in settings.CACHES:
+            caches[name].clear()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Collection, Site
 from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import nested_form_data, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from filmsheets.models import FilmRole, FilmSheetPage
 from gallery.blocks import BackstageGalleryBlock, BackstagePhotoBlock, collection_choices
@@ -110,6 +110,8 @@ class GalleryFromCollectionTests(BulkGalleryTestCase):
                 "year": "2015",
                 "director": "Giulia Ferraris",
                 "body": streamfield(list(body)),
+                "credits": inline_formset([]),
+                "cast": inline_formset([]),
                 action: action,
             }
         )

@@ -138,7 +138,7 @@ def test_production_defaults_are_safe():
         "True",
         "True",
         "django.contrib.sessions.backends.db",
-        "django.core.cache.backends.db.DatabaseCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
     ]
 
 

@@ -142,6 +142,7 @@ def production_env(database_url, static_root, tmp_path_factory):
             "SECURE_PROXY_SSL_HEADER_NAME": "HTTP_X_FORWARDED_PROTO",
             "STATIC_ROOT": str(static_root),
             "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+            "CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
             "LOG_LEVEL": "WARNING",
             "SHOWREEL_NOTIFY_EMAIL": "",
             # This module checks the shared page password too, which the owner may turn on.

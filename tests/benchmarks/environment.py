@@ -19,6 +19,7 @@ def prepare(prefix):
             "SESSION_COOKIE_SECURE": "false",
             "CSRF_COOKIE_SECURE": "false",
             "MEDIA_ROOT": str(workdir / "media"),
+            "CACHE_DIR": str(workdir / "cache"),
             "STATIC_ROOT": str(workdir / "static"),
             "DATABASE_URL": os.environ.get(
                 "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"

@@ -343,6 +343,7 @@ def server_env(base_url):
         "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": database,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CACHE_DIR": os.environ["CACHE_DIR"],
         "STATIC_ROOT": str(settings.STATIC_ROOT),
         "WAGTAILADMIN_BASE_URL": base_url,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",

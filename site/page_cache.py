@@ -1,0 +1,189 @@
+"""Whole rendered pages for anonymous visitors, kept in the shared "pages" cache.
+
+A request is served from the cache only when it is a GET or HEAD without a session cookie:
+a producer who unlocked something and an editor who signed in both carry one, so they always
+get a page rendered for them. A response is stored only when it is a 200 (or a 404) HTML page
+that showed nothing private (showreels.privacy marks such responses private, no-store), set
+no cookie and used no CSRF token.
+
+Every stored page is keyed by a site-wide generation number, itself in the cache; any change
+to content a page may show (see `CHANGES_THAT_MATTER` in bts_site.apps) bumps it, so the very
+next anonymous request renders afresh. Bumping also purges a CDN or Varnish in front when
+wagtail.contrib.frontend_cache is configured (WAGTAILFRONTENDCACHE from the environment).
+Cached pages carry `Cache-Control: public, max-age=0, s-maxage=PAGE_CACHE_SECONDS`: browsers
+ask again, shared caches keep the page until it is purged or expires.
+"""
+
+import hashlib
+import logging
+import threading
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connections
+from django.utils.cache import patch_cache_control
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import Page
+
+logger = logging.getLogger(__name__)
+
+# Writes that change nothing a public page shows: they leave the page cache as it is.
+# Everything else saved or deleted (pages, images and renditions, videos, settings, roles,
+# restrictions, menus) empties it.
+UNSEEN_MODELS = {
+    "sessions.session",
+    "admin.logentry",
+    "auth.user",
+    "contenttypes.contenttype",
+    "django_tasks_db.dbtaskresult",
+    "wagtailcore.revision",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.referenceindex",
+    "wagtailcore.workflowstate",
+    "wagtailcore.taskstate",
+    "wagtailcore.comment",
+    "wagtailcore.commentreply",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.uploadedfile",
+    "wagtailsearch.indexentry",
+    "wagtailsearch.query",
+    "wagtailsearch.querydailyhits",
+    "wagtailusers.userprofile",
+    "wagtailadmin.editingsession",
+    "wagtailforms.formsubmission",
+    "showreels.accesspass",
+    "showreels.unlockattempt",
+    "showreels.unlockrefusal",
+    "showreels.termsacceptance",
+    "showreels.moretimerequest",
+    "showreels.watchrecord",
+    "home.contactsubmission",
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+}
+
+GENERATION_KEY = "pages:generation"
+HIT_HEADER = "X-Page-Cache"
+
+
+def cache():
+    return caches["pages"]
+
+
+def generation():
+    value = cache().get(GENERATION_KEY)
+    if value is None:
+        value = 1
+        cache().add(GENERATION_KEY, value, timeout=None)
+    return value
+
+
+def bump():
+    """Everything cached so far is stale: the next anonymous request of each page renders."""
+    try:
+        cache().incr(GENERATION_KEY)
+    except ValueError:
+        cache().set(GENERATION_KEY, 2, timeout=None)
+
+
+def cache_key(request):
+    path = request.get_full_path()
+    digest = hashlib.sha256(f"{request.get_host()}|{path}".encode()).hexdigest()
+    return f"pages:{generation()}:{digest}"
+
+
+def is_cacheable_request(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
+    )
+
+
+def is_cacheable_response(request, response):
+    if response.status_code not in (200, 404) or response.streaming:
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    control = response.get("Cache-Control", "")
+    return "private" not in control and "no-store" not in control and "no-cache" not in control
+
+
+class PageCacheMiddleware:
+    """Serves anonymous visitors from the page cache; stores what may be shared."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        key = cache_key(request)
+        stored = cache().get(key)
+        if stored is not None:
+            response = stored
+            response[HIT_HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if is_cacheable_response(request, response):
+            patch_cache_control(
+                response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS
+            )
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            cache().set(key, response, settings.PAGE_CACHE_SECONDS)
+            response[HIT_HEADER] = "miss"
+        return response
+
+
+# One purge for a burst of changes (publishing a page saves it, its revision, its
+# renditions...): the first change arms a timer, the changes that follow ride on it.
+PURGE_DELAY = 2.0  # seconds
+_purge = {"timer": None, "lock": threading.Lock()}
+
+
+def changed():
+    """Content a public page may show has changed: stale pages go, here and in front."""
+    bump()
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    with _purge["lock"]:
+        if _purge["timer"] is not None:
+            return
+        timer = threading.Timer(PURGE_DELAY, _purge_now)
+        timer.daemon = True
+        _purge["timer"] = timer
+    timer.start()
+
+
+def model_changed(sender, **kwargs):
+    if sender._meta.label_lower not in UNSEEN_MODELS:
+        changed()
+
+
+def something_changed(sender, **kwargs):
+    changed()
+
+
+def _purge_now():
+    with _purge["lock"]:
+        _purge["timer"] = None
+    try:
+        purge_front_cache()
+    finally:
+        connections.close_all()  # a thread of its own: no connection left open
+
+
+def purge_front_cache():
+    """Ask the CDN or Varnish in front (WAGTAILFRONTENDCACHE) to drop every live page."""
+    batch = PurgeBatch()
+    batch.add_pages(Page.objects.live().specific())
+    try:
+        batch.purge()
+    except Exception:
+        logger.exception("Could not purge the front cache")
