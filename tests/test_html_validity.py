@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -18,6 +19,7 @@ from django.test import Client, override_settings
 from django.utils.text import slugify
 from wagtail.models import Site
 
+from filmsheets.models import CreditRole, FilmCastMember, FilmCredit
 from home.models import FeaturedFilm, PortfolioSettings
 from showreels.models import AccessPass, ShowreelIndexPage
 from tests.conftest import require
@@ -99,6 +101,8 @@ def build_content(provider, django_capture_on_commit_callbacks):
             genre="Drama",
             shooting_period="October to December 2018",
             locations="Genoa, Camogli",
+            on_set_from=date(2018, 10, 8),
+            on_set_until=date(2018, 12, 14),
             official_site_url="https://nightharbour.example.com/",
             trailer_url="https://vimeo.example.com/123456",
             imdb_url="https://www.imdb.com/title/tt0000001/",
@@ -125,6 +129,21 @@ def build_content(provider, django_capture_on_commit_callbacks):
                 text_block(rich("Three weeks in the harbour with <b>forty extras</b>.")),
             ],
         )
+        # Credits grouped by role (two names share one) and a cast, with and without a part.
+        sheet.credits = [
+            FilmCredit(role=CreditRole.objects.get_or_create(name=role)[0], name=name)
+            for role, name in [
+                ("Screenplay", "Ada Rossi"),
+                ("Screenplay", "Piero Neri & Co."),
+                ("Director of photography", "Luca Bruni"),
+                ("Editor", "Chiara Gallo"),
+            ]
+        ]
+        sheet.cast = [
+            FilmCastMember(name="Irene Vescovi", character="Marta, the ferry's captain"),
+            FilmCastMember(name="Bruno Salvi"),
+        ]
+        sheet.save_revision().publish()
         others = [
             FilmSheetPageFactory(parent=tree["films"], year=2000 + n, key_image=small_photo())
             for n in range(13)  # two pages of film cards
@@ -210,8 +229,14 @@ def collect_pages(content, folder):
     save("film index, page 2", visitor.get(content["films"].url, {"page": 2}))
     filters = {"role": "bts-video-unit", "year": 2019}
     save("film index, filtered", visitor.get(content["films"].url, filters))
-    save("film sheet", visitor.get(content["sheet"].url))
+    sheet = visitor.get(content["sheet"].url)
+    for part in (b'id="credits-heading"', b'id="cast-heading"', b'aria-label="More films"'):
+        assert part in sheet.content, f"the film sheet has no {part.decode()}"
+    save("film sheet with credits, cast and film pager", sheet)
     save("search results", visitor.get("/search/", {"q": "Harbour"}))
+    found = visitor.get("/search/", {"q": "crane"})
+    assert b'class="photo-result"' in found.content, "the search found no photos"
+    save("search results with photos", found)
     save("search, nothing found", visitor.get("/search/", {"q": "zzzz"}))
     save("showreel index, locked", visitor.get(content["section"].url), (200, 403))
     save("showreel, pass form", visitor.get(content["reel"].url), (200, 403))
@@ -262,7 +287,7 @@ def test_every_public_page_type_is_valid_html(tmp_path, django_capture_on_commit
     with LocalOEmbedProvider() as provider:
         content = build_content(provider, django_capture_on_commit_callbacks)
         pages = collect_pages(content, tmp_path)
-    assert len(pages) == 19
+    assert len(pages) == 20
     errors = vnu(tmp_path)
     report = "\n".join(
         f"{pages.get(name, name)}:\n  " + "\n  ".join(messages)

@@ -116,6 +116,7 @@ def server_env(folder, base_url):
             "&init_command=PRAGMA%20journal_mode%3DWAL"
         ),
         "MEDIA_ROOT": str(folder / "media"),
+        "CACHE_DIR": str(folder / "cache"),
         "STATIC_ROOT": str(folder / "static"),
         "WAGTAILADMIN_BASE_URL": base_url,
         # Nothing a test does may send real mail.
