@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -261,12 +262,22 @@ class FilmSheetPage(LibraryImagesMixin, Page):
         ]
         return [(label, value) for label, value in facts if value]
 
+    @cached_property
     def credit_groups(self):
         """The credits grouped by role, in the order written: [(role, [name, ...])]."""
         groups = {}
         for credit in self.credits.select_related("role"):
             groups.setdefault(credit.role.name, []).append(credit.name)
         return list(groups.items())
+
+    @cached_property
+    def cast_list(self):
+        return list(self.cast.all())
+
+    @cached_property
+    def role_list(self):
+        """What the owner did on this film (read once per page view)."""
+        return list(self.roles.all())
 
     @property
     def on_set_dates(self):

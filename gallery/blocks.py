@@ -127,10 +127,18 @@ class BackstageGalleryValue(blocks.StructValue):
         ]
 
 
+class CollectionChoiceBlock(blocks.ChoiceBlock):
+    """The collection chooser: its choices (a query) are read by the editor's form only,
+    never while a visitor's page renders the gallery."""
+
+    def to_python(self, value):
+        return value or ""
+
+
 class BackstageGalleryBlock(blocks.StructBlock):
     title = blocks.CharBlock(required=False, max_length=120)
     layout = blocks.ChoiceBlock(choices=GALLERY_LAYOUTS, default="grid")
-    collection = blocks.ChoiceBlock(
+    collection = CollectionChoiceBlock(
         choices=collection_choices,
         required=False,
         label="Add all photos of a collection",

@@ -55,11 +55,25 @@ class BackstageImage(AbstractImage):
         return self.description
 
 
+def short_spec(filter_spec):
+    """ "width-960|format-avif" -> "w960", "fill-480x360-c75|format-jpeg" -> "f480x360c75"."""
+    resize = filter_spec.split("|", 1)[0]
+    operation, _, rest = resize.partition("-")
+    return operation[:1] + rest.replace("-", "")
+
+
 class BackstageRendition(AbstractRendition):
     image = models.ForeignKey(BackstageImage, on_delete=models.CASCADE, related_name="renditions")
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+    def get_upload_to(self, filename):
+        """images/<image id>.<size>.<ext>, e.g. images/42.w960.avif: a page lists dozens of
+        these in its srcsets, so short names keep the page light, and the name of the
+        original (often the photographer's own) is not published."""
+        extension = filename.rsplit(".", 1)[-1]
+        return f"images/{self.image_id}.{short_spec(self.filter_spec)}.{extension}"
 
 
 class Video(index.Indexed, ClusterableModel):

@@ -50,8 +50,7 @@ def restrict_moved_showreels(sender, instance, **kwargs):
     ensure_restricted(showreels_at_or_below(instance))
 
 
-# Pages deleted in this thread: their restrictions go with them, nothing to re-add. (Ids
-# are never reused, and a process deletes few pages: the set stays small.)
+# Pages being deleted in this thread: their restrictions go with them, nothing to re-add.
 _deleting = threading.local()
 
 
@@ -65,6 +64,13 @@ def _pages_being_deleted():
 def note_page_deletion(sender, instance, **kwargs):
     if isinstance(instance, Page):
         _pages_being_deleted().add(instance.pk)
+
+
+@receiver(post_delete, sender=Page)
+def forget_page_deletion(sender, instance, **kwargs):
+    # Its base row goes last, after its restrictions: the id can be forgotten (ids come
+    # back after a rolled-back transaction, as in tests).
+    _pages_being_deleted().discard(instance.pk)
 
 
 @receiver(post_delete, sender=PageViewRestriction)

@@ -112,7 +112,7 @@ def movie(request, page, portfolio_settings):
     same_as = [url for url in (page.imdb_url, page.official_site_url) if url]
     if same_as:
         data["sameAs"] = same_as
-    cast = list(page.cast.all())
+    cast = page.cast_list
     if cast:
         data["actor"] = [{"@type": "Person", "name": member.name} for member in cast]
     # Each credit as a Role naming what the person did (schema.org's pattern for roles).
@@ -122,11 +122,11 @@ def movie(request, page, portfolio_settings):
             "roleName": role,
             "contributor": [{"@type": "Person", "name": name} for name in names],
         }
-        for role, names in page.credit_groups()
+        for role, names in page.credit_groups
     ]
     person = owner(portfolio_settings)
     if person:
-        roles = ", ".join(role.name for role in page.roles.all())
+        roles = ", ".join(role.name for role in page.role_list)
         contributors.append({"@type": "Role", "roleName": roles, "contributor": person})
     if contributors:
         data["contributor"] = contributors if len(contributors) > 1 else contributors[0]

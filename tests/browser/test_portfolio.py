@@ -83,7 +83,9 @@ def test_photo_found_by_search_opens_on_its_sheet_in_the_viewer(visitor):
     alt = item.locator("img").get_attribute("alt")
     assert alt, "the gallery photo has no alt text"
     expect(image).to_have_attribute("alt", alt)
-    expect(image).to_have_attribute("alt", item.get_attribute("data-alt"))
+    caption = item.locator("xpath=ancestor::figure[1]").locator(".gallery__caption-text")
+    if caption.count():
+        expect(viewer.locator(".lightbox__caption-text")).to_have_text(caption.inner_text())
     expect(viewer.locator(".lightbox__counter")).to_have_text(
         f"{position} / {gallery_items.count()}"
     )

@@ -121,12 +121,22 @@
     };
   }
 
+  // What the viewer shows of a photo, read from the gallery's own markup: the link to the
+  // large file, the thumbnail's alt text, the caption and credit under it (or the credit
+  // every photo of the gallery shares).
   function describe(item) {
+    var figure = item.closest("figure");
+    var gallery = item.closest("[data-gallery]");
+    var image = item.querySelector("img");
+    var text = function (root, selector) {
+      var found = root && root.querySelector(selector);
+      return found ? found.textContent.trim() : "";
+    };
     return {
       src: item.getAttribute("href"),
-      alt: item.getAttribute("data-alt") || "",
-      caption: item.getAttribute("data-caption") || "",
-      credit: item.getAttribute("data-credit") || ""
+      alt: image ? image.getAttribute("alt") || "" : "",
+      caption: text(figure, ".gallery__caption-text"),
+      credit: text(figure, ".gallery__credit") || (gallery && gallery.getAttribute("data-credit")) || ""
     };
   }
 
