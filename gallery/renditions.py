@@ -31,13 +31,15 @@ FORMATS = "format-{avif,jpeg}"
 PRESETS = {
     "hero": (f"fill-{{960x540,1440x810,1920x1080,2560x1440,3200x1800}}-c75|{FORMATS}", "100vw"),
     "card": (f"fill-{{480x300,960x600}}-c75|{FORMATS}", "(min-width: 900px) 30vw, 100vw"),
+    # A gallery's photos take a third of a wide screen, half a tablet's, a phone's width:
+    # 960 px covers them on high-density screens; the viewer (the "wide" preset) goes larger.
     "tile": (
         f"fill-{{480x360,960x720}}-c75|{FORMATS}",
-        "(min-width: 1100px) 30vw, (min-width: 640px) 45vw, 100vw",
+        "(min-width:1100px) 30vw,(min-width:640px) 45vw,100vw",
     ),
     "gallery": (
-        f"width-{{480,960,1600}}|{FORMATS}",
-        "(min-width: 1100px) 30vw, (min-width: 640px) 45vw, 100vw",
+        f"width-{{480,960}}|{FORMATS}",
+        "(min-width:1100px) 30vw,(min-width:640px) 45vw,100vw",
     ),
     # Full width, and the gallery's lightbox: sharp on high-density and 4K screens.
     "wide": (f"width-{{480,960,1600,2560}}|{FORMATS}", "(min-width: 1200px) 1100px, 100vw"),

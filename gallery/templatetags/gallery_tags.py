@@ -97,7 +97,6 @@ def picture_preset(context, image, preset, alt=None, loading="lazy", css_class="
         "height": fallback[0].height,
         "alt": alt,
         "loading": loading or None,
-        "decoding": "async",
         "class": css_class or None,
         "fetchpriority": priority or None,
     }

@@ -27,6 +27,8 @@ def prepare(prefix):
             "BACKGROUND_TASKS": os.environ.get("BACKGROUND_TASKS", "immediate"),
             "STATIC_FROM_SOURCE": "true",
             "LOG_LEVEL": "WARNING",
+            # Renders are measured, not the page cache (it answers its hits without them).
+            "PAGE_CACHE_SECONDS": os.environ.get("BENCH_PAGE_CACHE_SECONDS", "0"),
         }
     )
     import django
