@@ -89,6 +89,7 @@ lock: $(BIN)/python
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
+	$(BIN)/python tests/benchmarks/pages.py
 	$(BIN)/python tests/benchmarks/unlock.py
 	$(BIN)/python tests/benchmarks/publish.py
 
