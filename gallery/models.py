@@ -16,6 +16,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from gallery.captions import to_webvtt
+from gallery.metadata import jpeg_without_metadata
 from gallery.probe import codec_label
 from gallery.validators import VIDEO_EXTENSIONS, validate_caption_file, validate_video_file
 from gallery.video_panels import VideoFileInput, VideoProcessingPanel
@@ -53,6 +54,15 @@ class BackstageImage(AbstractImage):
         """The description, or "": Wagtail falls back to the title, which for an upload is
         its file name ("bts-01"), neither what the photo shows nor a sign that it is missing."""
         return self.description
+
+    def generate_rendition_file(self, filter, *, source=None):
+        """Renditions go out without the camera's metadata (GPS, serial numbers): Wagtail
+        copies a JPEG's EXIF into its JPEG renditions."""
+        file = super().generate_rendition_file(filter, source=source)
+        if not file.name.lower().endswith((".jpg", ".jpeg")):
+            return file
+        file.seek(0)
+        return ContentFile(jpeg_without_metadata(file.read()), name=file.name)
 
 
 def short_spec(filter_spec):
