@@ -280,6 +280,11 @@ class FilmSheetPage(LibraryImagesMixin, Page):
         return list(self.roles.all())
 
     @property
+    def film_byline(self):
+        """ "2018 · Sara Benedetti": the year and director, as lists show them."""
+        return " · ".join(str(part) for part in (self.year, self.director) if part)
+
+    @property
     def on_set_dates(self):
         """ "3 Oct – 12 Dec 2018", "From 3 Oct 2018", or ""."""
         start, end = self.on_set_from, self.on_set_until

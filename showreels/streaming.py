@@ -86,11 +86,8 @@ def _viewer(request, page):
     return None
 
 
-def issue_token(request, page, video):
-    """A token for this session to watch this video, or None if it may not."""
-    viewer = _viewer(request, page)
-    if viewer is None or not video.is_ready:
-        return None
+def issue_token(request, viewer, video):
+    """A token for this session and viewer (see _viewer) to watch this video."""
     who, _mark, access_pass = viewer
     expires = timezone.now() + timedelta(seconds=settings.SHOWREEL_STREAM_TOKEN_SECONDS)
     if access_pass is not None and access_pass.expires_at is not None:
@@ -109,15 +106,16 @@ def stream_for_page(request, page, video):
         return public_stream(video)
     if not privacy.can_view_page(request, page):
         return None
-    token = issue_token(request, page, video)
-    if token is None:
+    viewer = _viewer(request, page)
+    if viewer is None:
         return None
+    token = issue_token(request, viewer, video)
     privacy.keep_response_private(request)
     base = reverse("private_stream", args=[token, "master.m3u8"]).removesuffix("master.m3u8")
     stream = stream_from_base(video, base, lambda caption: f"{base}captions/{caption.pk}.vtt")
     stream.private = True
     if getattr(page.specific, "screening_mark", True):
-        stream.mark = _viewer(request, page)[1]
+        stream.mark = viewer[1]
     return stream
 
 

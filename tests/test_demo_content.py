@@ -43,9 +43,7 @@ VIDEOS = content.LIBRARY["videos"]
 PAGE_COUNT = 5 + len(content.FILMS)
 MEDIA_BUDGET = 4 * 1024 * 1024
 CLIP_BUDGET = 1024 * 1024
-# The loader turns data into pages, library items and their inline rows (form fields,
-# credits, cast, captions); anything else belongs in content.toml.
-LOADER_LINE_LIMIT = 320
+LOADER_LINE_LIMIT = 300
 
 
 def load_demo(*args):
@@ -504,7 +502,7 @@ class CommittedMediaTests(SimpleTestCase):
             self.assertEqual(codec, "avc1")
             self.assertIn((width, height), {(1280, 720), (960, 540)})
 
-    def test_loader_python_stays_small(self):
+    def test_loader_python_stays_under_300_lines(self):
         files = sorted(content.FOLDER.rglob("*.py"))
         self.assertIn(content.FOLDER / "builder.py", files)
         lines = sum(len(path.read_text().splitlines()) for path in files)

@@ -15,23 +15,9 @@ from django.db import transaction
 from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from bts_site.demo import content
-from filmsheets.models import (
-    CreditRole,
-    FilmCastMember,
-    FilmCredit,
-    FilmIndexPage,
-    FilmRole,
-    FilmSheetPage,
-)
+from filmsheets import models as films
 from gallery.models import BackstageImage, Video, VideoCaption
-from home.models import (
-    AboutPage,
-    ContactFormField,
-    ContactPage,
-    FeaturedFilm,
-    HomePage,
-    PortfolioSettings,
-)
+from home import models as home_app
 from showreels.models import AccessPass, ShowreelPage
 
 # Page fields the data file fills with the key of a library photo.
@@ -39,11 +25,11 @@ IMAGE_FIELDS = {"portrait", "key_image", "hero_image"}
 # Set on the home page once the pages they point to exist.
 HOME_FINISH = ("intro", "hero_image", "featured_films")
 NEW_SITE = {"hostname": "127.0.0.1", "port": 8000}
-ROWS = {"form_fields": ContactFormField, "credits": FilmCredit, "cast": FilmCastMember}
-
-
-def children(parent):
-    return Page.objects.child_of(parent)
+ROWS = {
+    "form_fields": home_app.ContactFormField,
+    "credits": films.FilmCredit,
+    "cast": films.FilmCastMember,
+}
 
 
 def library_refs(value):
@@ -78,19 +64,19 @@ class DemoLoader:
 
     def run(self):
         with transaction.atomic():
-            home = HomePage.objects.first()
+            home = home_app.HomePage.objects.first()
             self.load_library(self.missing_pages(home))
             home_is_new = home is None
             home = self.create_home() if home_is_new else self.found(home)
             site = self.site(home, home_is_new)
             settings_are_new = self.settings(site)
-            self.page(home, AboutPage, content.ABOUT)
-            index, _ = self.page(home, FilmIndexPage, content.FILM_INDEX)
-            for film in content.FILMS if isinstance(index, FilmIndexPage) else ():
-                sheet, _ = self.page(index, FilmSheetPage, film)
-                if isinstance(sheet, FilmSheetPage):
+            self.page(home, home_app.AboutPage, content.ABOUT)
+            index, _ = self.page(home, films.FilmIndexPage, content.FILM_INDEX)
+            for film in content.FILMS if isinstance(index, films.FilmIndexPage) else ():
+                sheet, _ = self.page(index, films.FilmSheetPage, film)
+                if isinstance(sheet, films.FilmSheetPage):
                     self.sheets[film["slug"]] = sheet
-            contact, _ = self.page(home, ContactPage, content.CONTACT)
+            contact, _ = self.page(home, home_app.ContactPage, content.CONTACT)
             self.showreel(home)
             if home_is_new:
                 self.finish_home(home, contact, site, settings_are_new)
@@ -100,9 +86,9 @@ class DemoLoader:
         """The page data of every page this run will create."""
 
         def absent(parent, spec):
-            return parent is None or not children(parent).filter(slug=spec["slug"]).exists()
+            return parent is None or not parent.get_children().filter(slug=spec["slug"]).exists()
 
-        index = home and children(home).filter(slug=content.FILM_INDEX["slug"]).first()
+        index = home and home.get_children().filter(slug=content.FILM_INDEX["slug"]).first()
         pages = [content.HOME] if home is None else []
         pages += [s for s in (content.ABOUT, content.FILM_INDEX) if absent(home, s)]
         pages += [film for film in content.FILMS if absent(index, film)]
@@ -176,7 +162,7 @@ class DemoLoader:
             elif name in IMAGE_FIELDS:
                 value = self.photos[value]
             elif name == "roles":
-                value = list(FilmRole.objects.filter(slug__in=value))
+                value = list(films.FilmRole.objects.filter(slug__in=value))
             elif name in ROWS:  # inline rows in order: contact form fields, credits, cast
                 value = [ROWS[name](sort_order=n, **self.row(row)) for n, row in enumerate(value)]
             elif name == "related_films":
@@ -187,12 +173,12 @@ class DemoLoader:
 
     def row(self, row):
         if "role" in row:  # a credit's role, added to the owner's list when new
-            return {**row, "role": CreditRole.objects.get_or_create(name=row["role"])[0]}
+            return {**row, "role": films.CreditRole.objects.get_or_create(name=row["role"])[0]}
         return row
 
     def page(self, parent, model, spec, skip=(), before_publish=None, **extra):
         """(page, created): the page with this slug under parent, or a new published one."""
-        page = children(parent).filter(slug=spec["slug"]).first()
+        page = parent.get_children().filter(slug=spec["slug"]).first()
         if page is not None:
             return self.found(page.specific), False
         page = model(**self.fields(spec, skip), **extra)
@@ -215,8 +201,8 @@ class DemoLoader:
         plain_page = ContentType.objects.get_for_model(Page)
         for welcome in root.get_children().filter(content_type=plain_page, numchild=0):
             welcome.delete()
-        home = HomePage(**self.fields(content.HOME, skip=HOME_FINISH))
-        if children(root).filter(slug=home.slug).exists():
+        home = home_app.HomePage(**self.fields(content.HOME, skip=HOME_FINISH))
+        if root.get_children().filter(slug=home.slug).exists():
             home.slug = "portfolio"
         root.add_child(instance=home)
         self.added["pages"] += 1
@@ -241,11 +227,11 @@ class DemoLoader:
 
     def settings(self, site):
         """Fill the portfolio settings unless the owner has written in them already."""
-        portfolio = PortfolioSettings.objects.filter(site=site).first()
+        portfolio = home_app.PortfolioSettings.objects.filter(site=site).first()
         if portfolio is not None and any(getattr(portfolio, name) for name in content.OWNER):
             self.say("Settings: portfolio settings (already there, left as they are)")
             return False
-        portfolio = portfolio or PortfolioSettings(site=site)
+        portfolio = portfolio or home_app.PortfolioSettings(site=site)
         for name, value in content.OWNER.items():
             setattr(portfolio, name, value)
         portfolio.save()
@@ -273,7 +259,7 @@ class DemoLoader:
         home.intro = spec["intro"].format(contact=link)
         home.hero_image = self.photos[spec["hero_image"]]
         home.featured_films = [
-            FeaturedFilm(film_sheet=self.sheets[slug], sort_order=order)
+            home_app.FeaturedFilm(film_sheet=self.sheets[slug], sort_order=order)
             for order, slug in enumerate(spec["featured_films"])
             if slug in self.sheets
         ]
@@ -281,6 +267,6 @@ class DemoLoader:
         self.say(f"Page: {home.title}: hero photo, introduction and featured films (published)")
         if settings_are_new:
             # save(), not update(): the settings' post_save queues the social renditions.
-            portfolio = PortfolioSettings.objects.get(site=site)
+            portfolio = home_app.PortfolioSettings.objects.get(site=site)
             portfolio.default_social_image = home.hero_image
             portfolio.save(update_fields=["default_social_image"])
