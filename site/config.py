@@ -54,6 +54,11 @@ def database_from_url(url):
         ) from None
     if not config.get("ENGINE"):
         raise ConfigurationError(f"DATABASE_URL names no known database engine: {redact(url)}")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer fails the request within seconds (the site's 503
+        # page) instead of holding it; a connection broken by a restart is noticed by the
+        # health check at the start of the next request and opened again.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # A persistent connection buys nothing for a local file.
         config["CONN_MAX_AGE"] = 0

@@ -12,18 +12,24 @@ next anonymous request renders afresh. Bumping also purges a CDN or Varnish in f
 wagtail.contrib.frontend_cache is configured (WAGTAILFRONTENDCACHE from the environment).
 Cached pages carry `Cache-Control: public, max-age=0, s-maxage=PAGE_CACHE_SECONDS`: browsers
 ask again, shared caches keep the page until it is purged or expires.
+
+A cache that fails (Redis stopped or slow) never fails a page: it renders, and still carries
+its shared-cache headers. A change made while the cache cannot be reached is remembered by
+the process and applied as soon as the cache answers again, so no page stored before the
+change is served after it.
 """
 
 import hashlib
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 from django.utils.cache import patch_cache_control
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 logger = logging.getLogger(__name__)
 
@@ -81,11 +87,70 @@ def generation():
 
 
 def bump():
-    """Everything cached so far is stale: the next anonymous request of each page renders."""
+    """Everything cached so far is stale: the next anonymous request of each page renders.
+
+    When the cache cannot be reached, the bump is retried every second from this process
+    until it can (pages stored before the change must not come back with the cache).
+    """
+    try:
+        _bump()
+    except Exception:  # Redis down or slow, a full disk: see CacheOutage
+        outage.bump_later()
+
+
+def _bump():
     try:
         cache().incr(GENERATION_KEY)
     except ValueError:
         cache().set(GENERATION_KEY, 2, timeout=None)
+
+
+class CacheOutage:
+    """What this process knows of the page cache failing: logs it once in a while, and
+    keeps retrying a bump that could not be made."""
+
+    LOG_EVERY = 10.0  # seconds
+    RETRY_EVERY = 1.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.logged_at = None
+        self.retry = None
+
+    def failed(self, action):
+        now = time.monotonic()
+        with self.lock:
+            if self.logged_at is not None and now - self.logged_at < self.LOG_EVERY:
+                return
+            self.logged_at = now
+        logger.warning("The page cache could not %s; pages render without it", action)
+
+    def bump_later(self):
+        self.failed("be emptied after a change (retrying)")
+        with self.lock:
+            if self.retry is not None:
+                return
+            self.retry = threading.Timer(self.RETRY_EVERY, self._retry_bump)
+            self.retry.daemon = True
+            timer = self.retry
+        timer.start()
+
+    def _retry_bump(self):
+        with self.lock:
+            self.retry = None
+        try:
+            _bump()
+        except Exception:
+            self.bump_later()
+        else:
+            logger.warning("The page cache answers again: emptied after the changes made")
+
+    @property
+    def bump_pending(self):
+        return self.retry is not None
+
+
+outage = CacheOutage()
 
 
 def cache_key(request):
@@ -123,22 +188,36 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        key = cache_key(request)
-        stored = cache().get(key)
-        if stored is not None:
-            response = stored
-            response[HIT_HEADER] = "hit"
-            return response
+        key = None
+        # While a change waits to empty the cache, nothing stored before it may be served.
+        if not outage.bump_pending:
+            try:
+                key = cache_key(request)
+                stored = cache().get(key)
+            except Exception:  # Redis down or slow: render the page instead
+                outage.failed("be read")
+                key = stored = None
+            if stored is not None:
+                stored[HIT_HEADER] = "hit"
+                return stored
         response = self.get_response(request)
         if is_cacheable_response(request, response):
             patch_cache_control(
                 response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS
             )
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            cache().set(key, response, settings.PAGE_CACHE_SECONDS)
-            response[HIT_HEADER] = "miss"
+            if key is not None:
+                self.store(key, response)
         return response
+
+    def store(self, key, response):
+        if hasattr(response, "render") and callable(response.render):
+            response.render()
+        try:
+            cache().set(key, response, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            outage.failed("store a page")
+            return
+        response[HIT_HEADER] = "miss"
 
 
 # One purge for a burst of changes (publishing a page saves it, its revision, its
@@ -179,10 +258,19 @@ def _purge_now():
         connections.close_all()  # a thread of its own: no connection left open
 
 
+# Purged with the pages, as prefixes (a path ending in `*`, see deploy/varnish.vcl): public
+# photos and video, which a page made private must stop showing at once, and the sitemap.
+FRONT_CACHE_PREFIXES = ("/media/*", "/sitemap.xml*")
+
+
 def purge_front_cache():
-    """Ask the CDN or Varnish in front (WAGTAILFRONTENDCACHE) to drop every live page."""
+    """Ask the CDN or Varnish in front (WAGTAILFRONTENDCACHE) to drop every live page, with
+    its query-string variants, public media and the sitemap."""
     batch = PurgeBatch()
-    batch.add_pages(Page.objects.live().specific())
+    pages = list(Page.objects.live().specific())
+    batch.add_pages(pages)
+    for root_url in {site.root_url for site in Site.objects.all()}:
+        batch.add_urls(root_url + prefix for prefix in FRONT_CACHE_PREFIXES)
     try:
         batch.purge()
     except Exception:

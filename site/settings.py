@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # HTML pages leave gzipped (static files are precompressed, media go out as stored).
     "bts_site.compression.HtmlGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The database down or restarting: the site's 503 page ("try again"), not a traceback.
+    "bts_site.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous visitors' pages from the cache, before sessions, users or templates load.
     "bts_site.page_cache.PageCacheMiddleware",
@@ -132,15 +134,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process sees the same cache (never a per-process memory cache).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # django-redis: a Redis that is down or slow answers as an empty cache within a second
+    # (IGNORE_EXCEPTIONS, socket timeouts), so pages are still served, from the database.
+    # Nothing that limits visitors lives in the cache (unlock attempts, contact messages and
+    # sign-ins are counted in the database). The page cache (bts_site.page_cache) sees
+    # Redis's errors itself, to know when a change could not empty it.
+    _redis_options = {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        name: {
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "bts",
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {**_redis_options, "IGNORE_EXCEPTIONS": name != "pages"},
         }
+        for name, prefix in (
+            ("default", "bts"),
+            ("pages", "bts-pages"),
+            ("renditions", "bts-renditions"),
+        )
     }
-    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "bts-pages"}
-    CACHES["renditions"] = {**CACHES["default"], "KEY_PREFIX": "bts-renditions"}
 else:
     # Without Redis: files in CACHE_DIR that every process on this machine shares, so that
     # a visitor's request never writes to the database (the database cache would).

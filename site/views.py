@@ -1,13 +1,17 @@
 """Site-wide views: search, robots.txt, health check, error pages."""
 
+import sys
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from bts_site.unavailable import is_database_outage, unavailable_response
 from filmsheets.models import FilmSheetPage
 from gallery.models import Video
 from showreels.privacy import pages_showing, visible_pages
@@ -104,7 +108,8 @@ def healthz(request):
 
 
 def server_error(request):
-    """The 500 page in the site's look, without anything that could fail again."""
-    from django.template import loader
-
+    """The 500 page in the site's look, without anything that could fail again; the 503
+    page when what failed is the database (raised outside a view, e.g. saving the session)."""
+    if is_database_outage(sys.exception()):
+        return unavailable_response(request)
     return HttpResponse(loader.get_template("500.html").render(), status=500)

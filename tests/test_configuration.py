@@ -151,7 +151,7 @@ def test_redis_url_selects_the_shared_redis_cache():
         code,
         env={**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/1"},
     )
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "django_redis.cache.RedisCache"
 
 
 def test_database_url_configures_postgres_with_health_checks():
