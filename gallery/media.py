@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
+from gallery import object_storage
 from gallery.models import Video, VideoCaption
 
 # HLS playlists and segments, and WebVTT, by their standard types: the system's own table
@@ -131,9 +132,18 @@ def content_disposition(path, content_type):
 
 
 def file_response(request, path, cache_control):
-    """Stream a stored file (or hand it to the web server), honouring a Range header."""
+    """Stream a stored file (or hand it to the web server), honouring a Range header.
+
+    On object storage, a redirect to a presigned URL of the file (its bytes come from the
+    bucket), but for playlists and WebVTT files, which are read through.
+    """
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     method = settings.MEDIA_SERVE_METHOD
+    if object_storage.enabled():
+        if not object_storage.read_through(path):
+            download = PurePosixPath(path).name if path.startswith("documents/") else None
+            return object_storage.redirect_to_signed(path, download_name=download)
+        method = "django"
     if method != "django":
         response = HttpResponse(content_type=content_type)
         response["Content-Disposition"] = content_disposition(path, content_type)
@@ -150,7 +160,7 @@ def file_response(request, path, cache_control):
     try:
         size = default_storage.size(path)
         handle = default_storage.open(path, "rb")
-    except (FileNotFoundError, OSError):
+    except (FileNotFoundError, *object_storage.STORAGE_ERRORS):
         return None
     byte_range = _range(request.META.get("HTTP_RANGE", ""), size)
     if byte_range is False:

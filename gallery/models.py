@@ -15,6 +15,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from gallery import object_storage
 from gallery.captions import to_webvtt
 from gallery.metadata import jpeg_without_metadata
 from gallery.probe import codec_label
@@ -35,6 +36,9 @@ class BackstageImage(AbstractImage):
         blank=True,
         help_text="E.g. “© 2019 Production company. All rights reserved.”",
     )
+    # On object storage: whether its renditions have copies in the public bucket, which
+    # pages then name directly (showreels/public_media.py keeps it true to the privacy check).
+    public_copies = models.BooleanField(default=False, editable=False)
 
     admin_form_fields = (*Image.admin_form_fields, "caption", "credit", "licence")
 
@@ -84,6 +88,14 @@ class BackstageRendition(AbstractRendition):
         original (often the photographer's own) is not published."""
         extension = filename.rsplit(".", 1)[-1]
         return f"images/{self.image_id}.{short_spec(self.filter_spec)}.{extension}"
+
+    @property
+    def url(self):
+        """On object storage, the public copy of a public photo's rendition, else a presigned
+        URL of the private bucket (made only while showing a page its viewer may see)."""
+        if object_storage.enabled() and self.image.public_copies:
+            return object_storage.public_url(self.file.name)
+        return self.file.url
 
 
 class Video(index.Indexed, ClusterableModel):
@@ -158,6 +170,12 @@ class Video(index.Indexed, ClusterableModel):
     renditions = models.JSONField(
         default=list, blank=True, editable=False, help_text="The rungs of the HLS ladder."
     )
+    public_folder = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="On object storage: the output folder copied to the public bucket.",
+    )
     poster_frame_at = models.FloatField(
         null=True, blank=True, editable=False, help_text="Seconds in of the poster frame."
     )
@@ -188,6 +206,7 @@ class Video(index.Indexed, ClusterableModel):
             "processed_at",
             "output_folder",
             "renditions",
+            "public_folder",
             "poster_frame_at",
             "generated_poster",
         }
@@ -277,7 +296,15 @@ class Video(index.Indexed, ClusterableModel):
         """The URL of one output (e.g. "master.m3u8"), or None before processing."""
         if not self.output_folder:
             return None
-        return default_storage.url(f"{self.output_folder}/{name}")
+        name = f"{self.output_folder}/{name}"
+        if object_storage.enabled() and self.has_public_copies:
+            return object_storage.public_url(name)
+        return default_storage.url(name)
+
+    @property
+    def has_public_copies(self):
+        """On object storage: whether its current outputs are in the public bucket."""
+        return bool(self.output_folder) and self.public_folder == self.output_folder
 
     @property
     def segment_seconds(self):

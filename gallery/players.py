@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.module_loading import import_string
 
+from gallery import object_storage
+
 
 @dataclass
 class Caption:
@@ -37,6 +39,9 @@ class VideoStream:
     height: int = 9
     private: bool = False
     mark: str = ""  # the screening mark shown over private playback, or ""
+    # Where a private player reports the segments it loaded, when they come from object
+    # storage rather than through the app (showreels.streaming.stream_watched).
+    watched_url: str = ""
 
 
 def stream_from_base(video, base_url, caption_url):
@@ -59,7 +64,20 @@ def stream_from_base(video, base_url, caption_url):
 
 
 def public_stream(video):
-    """The public outputs of a processed video, served as static files are."""
+    """The public outputs of a processed video, served as static files are.
+
+    On object storage, from the public bucket (or the CDN in front of it) once the copies are
+    made, None until then ("being prepared"); captions come from the app, as a <track> from
+    another origin would need CORS.
+    """
+    if object_storage.enabled():
+        if not video.has_public_copies:
+            return None
+        return stream_from_base(
+            video,
+            object_storage.public_url(f"{video.output_folder}/"),
+            lambda caption: object_storage.app_url(caption.file.name),
+        )
     return stream_from_base(
         video,
         default_storage.url(f"{video.output_folder}/"),

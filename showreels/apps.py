@@ -6,4 +6,6 @@ class ShowreelsConfig(AppConfig):
     verbose_name = "Private showreels"
 
     def ready(self):
-        from showreels import signals  # noqa: F401
+        from showreels import public_media, signals  # noqa: F401
+
+        public_media.connect()

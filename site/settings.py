@@ -242,6 +242,42 @@ if MEDIA_SERVE_METHOD not in {"django", "nginx", "sendfile"}:
         f"MEDIA_SERVE_METHOD must be django, nginx or sendfile, not {MEDIA_SERVE_METHOD!r}."
     )
 
+# Media on S3-compatible object storage (gallery/object_storage.py) when MEDIA_S3_BUCKET is
+# set: every file in that private bucket, presigned URLs (MEDIA_S3_PRESIGN_SECONDS) issued
+# after the privacy check; copies of public photos' renditions and public videos' outputs in
+# MEDIA_S3_PUBLIC_BUCKET, a public-read bucket that browsers reach at MEDIA_PUBLIC_URL (the
+# bucket's own URL or a CDN in front of it). Credentials: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY from the environment, read by boto3. Without MEDIA_S3_BUCKET, media
+# stays on the local disk under MEDIA_ROOT, served by the app.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+MEDIA_S3_PUBLIC_BUCKET = os.environ.get("MEDIA_S3_PUBLIC_BUCKET", "")
+MEDIA_S3_ENDPOINT_URL = os.environ.get("MEDIA_S3_ENDPOINT_URL", "").rstrip("/")
+MEDIA_S3_REGION = os.environ.get("MEDIA_S3_REGION", "") or "us-east-1"
+MEDIA_S3_PRESIGN_SECONDS = env_int("MEDIA_S3_PRESIGN_SECONDS", 15 * 60)
+# A private player's segments: short, since a presigned URL cannot be revoked (the player
+# fetches its playlist again when they expire; see showreels/streaming.py).
+MEDIA_S3_STREAM_SECONDS = env_int("MEDIA_S3_STREAM_SECONDS", 60)
+MEDIA_PUBLIC_URL = os.environ.get("MEDIA_PUBLIC_URL", "").rstrip("/")
+# A CDN or cache in front of MEDIA_PUBLIC_URL, purged (HTTP PURGE) of a photo's or video's
+# public copies when they are withdrawn; when unset, FRONTEND_CACHE_PURGE_URL is asked.
+MEDIA_CDN_PURGE_URL = os.environ.get("MEDIA_CDN_PURGE_URL", "")
+if MEDIA_S3_BUCKET:
+    if not MEDIA_S3_PUBLIC_BUCKET or MEDIA_S3_PUBLIC_BUCKET == MEDIA_S3_BUCKET:
+        raise ConfigurationError(
+            "MEDIA_S3_PUBLIC_BUCKET must name a public-read bucket other than MEDIA_S3_BUCKET."
+        )
+    if MEDIA_S3_PRESIGN_SECONDS < 1 or MEDIA_S3_STREAM_SECONDS < 1:
+        raise ConfigurationError(
+            "MEDIA_S3_PRESIGN_SECONDS and MEDIA_S3_STREAM_SECONDS must be positive."
+        )
+    if not MEDIA_PUBLIC_URL:
+        MEDIA_PUBLIC_URL = (
+            f"{MEDIA_S3_ENDPOINT_URL}/{MEDIA_S3_PUBLIC_BUCKET}"
+            if MEDIA_S3_ENDPOINT_URL
+            else f"https://{MEDIA_S3_PUBLIC_BUCKET}.s3.{MEDIA_S3_REGION}.amazonaws.com"
+        )
+    STORAGES["default"] = {"BACKEND": "gallery.object_storage.PrivateMediaStorage"}
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Uploads are streamed to a temporary file (in FILE_UPLOAD_TEMP_DIR, else the system's),
@@ -335,6 +371,43 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     },
 }
+
+# Object storage (see MEDIA_S3_BUCKET above): pages load photos, video and playlists from the
+# public bucket's URL and from presigned URLs of the private bucket; a response that named a
+# presigned URL is never cached.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("showreels.privacy.PrivateResponseMiddleware") + 1,
+    "gallery.object_storage.SignedUrlMiddleware",
+)
+if MEDIA_S3_BUCKET:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _media_origins = sorted(
+        {
+            "{0.scheme}://{0.netloc}".format(_urlsplit(url))
+            for url in (
+                MEDIA_PUBLIC_URL,
+                MEDIA_S3_ENDPOINT_URL
+                or f"https://{MEDIA_S3_BUCKET}.s3.{MEDIA_S3_REGION}.amazonaws.com",
+            )
+        }
+    )
+    for _directive in ("img-src", "media-src", "connect-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive] += _media_origins
+    # Documents: the app checks who may have one, then redirects to a presigned URL.
+    WAGTAILDOCS_SERVE_METHOD = "redirect"
+# Withdrawn public copies are purged (HTTP PURGE, wagtail.contrib.frontend_cache) from the
+# CDN or cache at MEDIA_CDN_PURGE_URL, else from the one pages are purged from.
+MEDIA_FRONTEND_CACHE = (
+    {
+        "media": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": MEDIA_CDN_PURGE_URL,
+        }
+    }
+    if MEDIA_CDN_PURGE_URL
+    else None
+)
 
 LOGGING = {
     "version": 1,
