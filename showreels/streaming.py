@@ -8,6 +8,15 @@ user, or Wagtail's shared password), which video (and which processing of it) an
 when; it is signed with the site's secret together with the session's key, so it is useless
 to anyone who does not also hold that session's cookie.
 
+On object storage (gallery/object_storage.py) the playlists still come from here, per
+session, but a rung playlist names its segments by presigned URLs of the private bucket,
+valid MEDIA_S3_STREAM_SECONDS: the bytes come from the bucket. A presigned URL cannot be
+revoked, so the player fetches the playlist again when its segments' URLs have expired
+(gallery/static/gallery/js/player.js), and that fetch is checked: a revoked pass stops
+within SHOWREEL_STREAM_RECHECK_SECONDS + MEDIA_S3_STREAM_SECONDS. The player reports each
+segment it loaded (`stream_watched`, a beacon), which is what the pass's record counts
+then; the fallback MP4 and the sprite are redirects to presigned URLs.
+
 The segment view checks the signature, the expiry and the session cookie without the
 database. Whether that pass or user may still watch that video (the pass revoked or expired,
 the page moved, made public or inaccessible, the video taken off the page) is asked of the
@@ -25,12 +34,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from gallery import object_storage
 from gallery.media import file_response
 from gallery.models import Video, VideoCaption
 from gallery.players import public_stream, stream_from_base
@@ -114,6 +125,8 @@ def stream_for_page(request, page, video):
     base = reverse("private_stream", args=[token, "master.m3u8"]).removesuffix("master.m3u8")
     stream = stream_from_base(video, base, lambda caption: f"{base}captions/{caption.pk}.vtt")
     stream.private = True
+    if object_storage.enabled():
+        stream.watched_url = reverse("private_stream_watched", args=[token])
     if getattr(page.specific, "screening_mark", True):
         stream.mark = viewer[1]
     return stream
@@ -229,6 +242,13 @@ def stream_file(request, token, path):
         if wanted is None:
             raise _not_found()
         name = f"videos/{video_id}-{fields['folder']}/{path}"
+        if object_storage.enabled() and wanted["rung"] and wanted["segment"] is None:
+            text = object_storage.playlist_with_signed_segments(
+                name, settings.MEDIA_S3_STREAM_SECONDS
+            )
+            if text is None:
+                raise _not_found()
+            return object_storage.playlist_response(text)
     response = file_response(request, name, "private, no-store")
     if response is None:
         raise _not_found()
@@ -240,4 +260,37 @@ def stream_file(request, token, path):
             int(wanted["segment"]),
             *_timelines.get(video_id, (0.0, settings.VIDEO_HLS_SEGMENT_SECONDS)),
         )
+    return response
+
+
+# The highest segment number a beacon may report: 24 hours of one-second segments.
+MAX_SEGMENT = 86_400
+SEGMENT_RE = re.compile(r"[0-9]{1,6}")
+
+
+# Checked by its session-bound token; a cross-site request has neither the token nor, with
+# SameSite=Lax, the session cookie the token is bound to.
+@csrf_exempt
+@require_http_methods(["POST"])
+def stream_watched(request, token):
+    """A private player reports a segment it loaded from the bucket (object storage), so
+    that what the pass watched is counted as when segments came through here."""
+    fields = verify(request, token)
+    if fields is None:
+        raise _not_found()
+    video_id = int(fields["video"])
+    if not may_watch(fields["who"], video_id):
+        raise _not_found()
+    segment = request.POST.get("segment", "")
+    if not SEGMENT_RE.fullmatch(segment) or int(segment) > MAX_SEGMENT:
+        return HttpResponseBadRequest("segment: a segment number", content_type="text/plain")
+    duration, seconds = _timelines.get(video_id, (0.0, settings.VIDEO_HLS_SEGMENT_SECONDS))
+    if duration and int(segment) > duration / seconds:
+        return HttpResponseBadRequest(
+            "segment: past the end of the video", content_type="text/plain"
+        )
+    if fields["who"].startswith("p"):
+        watching.record(int(fields["who"][1:]), video_id, int(segment), duration, seconds)
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -42,6 +42,11 @@ urlpatterns = [
         name="wagtailcore_authenticate_with_password",
     ),
     path(
+        "private/stream/<str:token>/watched",
+        streaming.stream_watched,
+        name="private_stream_watched",
+    ),
+    path(
         "private/stream/<str:token>/<path:path>",
         streaming.stream_file,
         name="private_stream",

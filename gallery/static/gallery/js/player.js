@@ -97,6 +97,10 @@
     var notice = player.querySelector(".player__notice");
     var mark = player.querySelector(".player__mark");
     var isPrivate = player.hasAttribute("data-private");
+    // Set when a private player's segments come from object storage by presigned URLs: the
+    // player reports each segment it loaded there, and fetches its playlist again (checked
+    // by the site) when their URLs have expired.
+    var watchedUrl = player.dataset.watched || "";
     var hlsUrl = player.dataset.hls;
     var segmentSeconds = parseFloat(player.dataset.segmentSeconds) || 4;
     var hls = null;
@@ -320,6 +324,47 @@
       hls = new Hls(config);
       video._hls = hls;
       var recovered = false;
+      var resumeAt = null;
+      var renewedAt = 0;
+
+      // Presigned segment URLs have expired (they live about a minute): the playlist again,
+      // with fresh ones, from where the video is. Refused, or failing again at once, it ends.
+      function renewSegmentUrls() {
+        var now = Date.now();
+        if (now - renewedAt < 10000) {
+          fail();
+          return;
+        }
+        renewedAt = now;
+        resumeAt = video.currentTime;
+        hls.stopLoad();
+        hls.loadSource(hlsUrl);
+      }
+
+      function reportSegment(frag) {
+        var match = /segment-(\d+)\.ts/.exec(frag.url || "");
+        var segment = match ? parseInt(match[1], 10) : frag.sn;
+        if (typeof segment !== "number" || isNaN(segment)) {
+          return;
+        }
+        var body = new URLSearchParams({ segment: String(segment) });
+        if (!(navigator.sendBeacon && navigator.sendBeacon(watchedUrl, body)) && window.fetch) {
+          fetch(watchedUrl, {
+            method: "POST",
+            body: body,
+            credentials: "same-origin",
+            keepalive: true,
+          }).catch(function () {});
+        }
+      }
+
+      if (watchedUrl) {
+        hls.on(Hls.Events.FRAG_LOADED, function (event, data) {
+          if (data.frag && data.frag.type === "main") {
+            reportSegment(data.frag);
+          }
+        });
+      }
 
       // The levels hls.js can play, in its order; a choice made before they came stays.
       hls.on(Hls.Events.MANIFEST_PARSED, function () {
@@ -332,6 +377,10 @@
         quality.value = chosen < hls.levels.length ? String(chosen) : "-1";
         chooseLevel();
         ready();
+        if (resumeAt !== null) {
+          hls.startLoad(resumeAt);
+          resumeAt = null;
+        }
       });
 
       hls.on(Hls.Events.LEVEL_SWITCHED, function (event, data) {
@@ -344,6 +393,12 @@
         var status = data.response && data.response.code;
         var ErrorTypes = Hls.ErrorTypes;
         var refused = data.type === ErrorTypes.NETWORK_ERROR && (status === 403 || status === 404);
+        if (watchedUrl && data.details === Hls.ErrorDetails.FRAG_LOAD_ERROR) {
+          // From the bucket: an expired URL answers 403 (or, without CORS headers, no
+          // status at all). The playlist's own answer tells whether access still holds.
+          renewSegmentUrls();
+          return;
+        }
         // A private stream refuses every file alike once the pass no longer opens it. hls.js
         // takes a refused segment as a non-fatal error and tries the other qualities in turn,
         // again and again, so the screening ends at the first refusal, not at a fatal error.
