@@ -11,7 +11,7 @@ to anyone who does not also hold that session's cookie.
 On object storage (gallery/object_storage.py) the playlists still come from here, per
 session, but a rung playlist names its segments by presigned URLs of the private bucket,
 valid MEDIA_S3_STREAM_SECONDS: the bytes come from the bucket. A presigned URL cannot be
-revoked, so the player fetches the playlist again when its segments' URLs have expired
+revoked, so the player fetches a rung's playlist again before its segments' URLs expire
 (gallery/static/gallery/js/player.js), and that fetch is checked: a revoked pass stops
 within SHOWREEL_STREAM_RECHECK_SECONDS + MEDIA_S3_STREAM_SECONDS. The player reports each
 segment it loaded (`stream_watched`, a beacon), which is what the pass's record counts

@@ -321,25 +321,75 @@
         config.maxMaxBufferLength = segmentSeconds;
         config.backBufferLength = Infinity;
       }
+      // A private stream from object storage names its segments by presigned URLs that live
+      // a minute or so (their X-Amz-Expires): before one is fetched past its lifetime, the
+      // rung's playlist is fetched again (the site checks access then) and the segment is
+      // asked for by its fresh URL. Refused, the screening ends.
+      var signedPlaylists = {}; // rung -> {at: when its URLs were issued (ms), urls: {name: URL}}
+      var renewing = {}; // rung -> promise of its fresh playlist
+      var renewedAt = 0;
+
+      function rungOf(url) {
+        var match = /\/([^/?]+)\/index\.m3u8/.exec(url || "");
+        return match ? match[1] : null;
+      }
+
+      function renewPlaylist(rung) {
+        if (!renewing[rung]) {
+          var playlist = new URL(rung + "/index.m3u8", new URL(hlsUrl, window.location.href));
+          renewing[rung] = fetch(playlist.href, {
+            credentials: "same-origin",
+          })
+            .then(function (response) {
+              if (!response.ok) {
+                throw new Error("refused");
+              }
+              return response.text();
+            })
+            .then(function (text) {
+              var urls = {};
+              text.split("\n").forEach(function (line) {
+                var name = /^[^#][^?]*\/(segment-\d+\.ts)\?/.exec(line.trim());
+                if (name) {
+                  urls[name[1]] = line.trim();
+                }
+              });
+              signedPlaylists[rung] = { at: Date.now(), urls: urls };
+            })
+            .finally(function () {
+              delete renewing[rung];
+            });
+        }
+        return renewing[rung];
+      }
+
+      if (watchedUrl) {
+        config.xhrSetup = function (xhr, url) {
+          var match = /\/([^/?]+)\/(segment-\d+\.ts)\?.*X-Amz-Expires=(\d+)/.exec(url);
+          var known = match && signedPlaylists[match[1]];
+          if (!known) {
+            return undefined;
+          }
+          // Renewed a little before they expire: a quarter of their life, at most 5 s.
+          var lifetime = match[3] * 1000;
+          if (Date.now() - known.at < lifetime - Math.min(5000, lifetime / 4)) {
+            var fresh = known.urls[match[2]];
+            if (fresh && fresh !== url) {
+              xhr.open("GET", fresh, true);
+            }
+            return undefined;
+          }
+          return renewPlaylist(match[1]).then(
+            function () {
+              xhr.open("GET", signedPlaylists[match[1]].urls[match[2]] || url, true);
+            },
+            fail
+          );
+        };
+      }
       hls = new Hls(config);
       video._hls = hls;
       var recovered = false;
-      var resumeAt = null;
-      var renewedAt = 0;
-
-      // Presigned segment URLs have expired (they live about a minute): the playlist again,
-      // with fresh ones, from where the video is. Refused, or failing again at once, it ends.
-      function renewSegmentUrls() {
-        var now = Date.now();
-        if (now - renewedAt < 10000) {
-          fail();
-          return;
-        }
-        renewedAt = now;
-        resumeAt = video.currentTime;
-        hls.stopLoad();
-        hls.loadSource(hlsUrl);
-      }
 
       function reportSegment(frag) {
         var match = /segment-(\d+)\.ts/.exec(frag.url || "");
@@ -359,6 +409,12 @@
       }
 
       if (watchedUrl) {
+        hls.on(Hls.Events.LEVEL_LOADED, function (event, data) {
+          var rung = rungOf(data.details && data.details.url);
+          if (rung) {
+            signedPlaylists[rung] = { at: Date.now(), urls: {} };
+          }
+        });
         hls.on(Hls.Events.FRAG_LOADED, function (event, data) {
           if (data.frag && data.frag.type === "main") {
             reportSegment(data.frag);
@@ -377,10 +433,6 @@
         quality.value = chosen < hls.levels.length ? String(chosen) : "-1";
         chooseLevel();
         ready();
-        if (resumeAt !== null) {
-          hls.startLoad(resumeAt);
-          resumeAt = null;
-        }
       });
 
       hls.on(Hls.Events.LEVEL_SWITCHED, function (event, data) {
@@ -393,10 +445,19 @@
         var status = data.response && data.response.code;
         var ErrorTypes = Hls.ErrorTypes;
         var refused = data.type === ErrorTypes.NETWORK_ERROR && (status === 403 || status === 404);
-        if (watchedUrl && data.details === Hls.ErrorDetails.FRAG_LOAD_ERROR) {
-          // From the bucket: an expired URL answers 403 (or, without CORS headers, no
-          // status at all). The playlist's own answer tells whether access still holds.
-          renewSegmentUrls();
+        if (watchedUrl && data.details === Hls.ErrorDetails.FRAG_LOAD_ERROR && !failed) {
+          // From the bucket: a URL that expired all the same (a computer put to sleep) answers
+          // 403, or no status without CORS headers. Its playlist again, once in a while;
+          // whether access still holds is the playlist's answer.
+          if (Date.now() - renewedAt < 10000) {
+            fail();
+            return;
+          }
+          renewedAt = Date.now();
+          Object.keys(signedPlaylists).forEach(function (rung) {
+            signedPlaylists[rung].at = 0;
+          });
+          hls.startLoad(video.currentTime);
           return;
         }
         // A private stream refuses every file alike once the pass no longer opens it. hls.js
