@@ -178,3 +178,31 @@ def test_sqlite_waits_for_locks_so_several_processes_can_write(tmp_path):
     env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     result = manage("shell", "--no-imports", "-c", code, env=env)
     assert result.stdout.split() == ["20", "IMMEDIATE", "True"], result.stderr
+
+
+def test_object_storage_needs_a_public_bucket_and_opens_the_csp_to_it():
+    result = manage("check", env={"DEBUG": "true", "MEDIA_S3_BUCKET": "media"})
+    assert_one_line_error(result, "MEDIA_S3_PUBLIC_BUCKET")
+    s3_env = {
+        **PRODUCTION_ENV,
+        "MEDIA_S3_BUCKET": "media",
+        "MEDIA_S3_PUBLIC_BUCKET": "media-public",
+        "MEDIA_S3_ENDPOINT_URL": "https://s3.example",
+        "MEDIA_PUBLIC_URL": "https://media.example/",
+    }
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.STORAGES['default']['BACKEND'], s.MEDIA_PUBLIC_URL,"
+        " ' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['media-src']))"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env=s3_env)
+    assert result.stdout.split() == [
+        "gallery.object_storage.PrivateMediaStorage",
+        "https://media.example",
+        "'self'",
+        "blob:",
+        "https://media.example",
+        "https://s3.example",
+    ], result.stderr
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=s3_env)
+    assert result.returncode == 0, result.stderr
