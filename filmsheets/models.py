@@ -17,7 +17,7 @@ from wagtail.snippets.models import register_snippet
 from filmsheets.validators import validate_film_year
 from gallery.blocks import BackstageStreamBlock
 from gallery.pages import LibraryImagesMixin
-from showreels.privacy import visible_pages
+from showreels.privacy import CheckedViewRestrictions, visible_pages
 
 
 class FilmRole(models.Model):
@@ -69,7 +69,7 @@ class CreditRole(models.Model):
 register_snippet(CreditRole)
 
 
-class FilmIndexPage(Page):
+class FilmIndexPage(CheckedViewRestrictions, Page):
     """The published film sheets, newest first, filterable by role and year."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -123,7 +123,7 @@ class FilmIndexPage(Page):
         return context
 
 
-class FilmSheetPage(LibraryImagesMixin, Page):
+class FilmSheetPage(CheckedViewRestrictions, LibraryImagesMixin, Page):
     """The technical data sheet of one film the owner worked on."""
 
     original_title = models.CharField(max_length=200, blank=True)

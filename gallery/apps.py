@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from pillow_heif import register_heif_opener
 
+from gallery.dimensions import check_stored_dimensions_first
+
 
 class GalleryConfig(AppConfig):
     name = "gallery"
@@ -11,3 +13,5 @@ class GalleryConfig(AppConfig):
 
         # Pillow (and so Willow and Wagtail) reads HEIC, the format phones take photos in.
         register_heif_opener()
+        for model in (self.get_model("BackstageImage"), self.get_model("BackstageRendition")):
+            check_stored_dimensions_first(model)

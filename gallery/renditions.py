@@ -12,6 +12,7 @@ enlarge: `width-2560` of a 1200 px photo is 1200 px wide, as `width-1600` alread
 
 import copy
 import functools
+import hashlib
 import logging
 
 from django.utils import timezone
@@ -29,29 +30,40 @@ FORMATS = "format-{avif,jpeg}"
 
 # name: (filter spec, the `sizes` attribute that matches the layout in site.css)
 PRESETS = {
-    "hero": (f"fill-{{960x540,1440x810,1920x1080,2560x1440,3200x1800}}-c75|{FORMATS}", "100vw"),
-    "card": (f"fill-{{480x300,960x600}}-c75|{FORMATS}", "(min-width: 900px) 30vw, 100vw"),
+    # The first image a page shows has a step for phones (about 720 px across at their
+    # density), where the next one up would cost twice the bytes before the page is drawn.
+    "hero": (
+        f"fill-{{720x405,960x540,1440x810,1920x1080,2560x1440,3200x1800}}-c75|{FORMATS}",
+        "100vw",
+    ),
+    "card": (f"fill-{{480x300,720x450,960x600}}-c75|{FORMATS}", "(min-width: 900px) 30vw, 100vw"),
     # A gallery's photos take a third of a wide screen, half a tablet's, a phone's width:
-    # 960 px covers them on high-density screens; the viewer (the "wide" preset) goes larger.
+    # 960 px covers them on high-density screens; the viewer (the "lightbox" preset) goes larger.
     "tile": (
-        f"fill-{{480x360,960x720}}-c75|{FORMATS}",
+        f"fill-{{480x360,720x540,960x720}}-c75|{FORMATS}",
         "(min-width:1100px) 30vw,(min-width:640px) 45vw,100vw",
     ),
     "gallery": (
-        f"width-{{480,960}}|{FORMATS}",
+        f"width-{{480,720,960}}|{FORMATS}",
         "(min-width:1100px) 30vw,(min-width:640px) 45vw,100vw",
     ),
     # Full width, and the gallery's lightbox: sharp on high-density and 4K screens.
     "wide": (f"width-{{480,960,1600,2560}}|{FORMATS}", "(min-width: 1200px) 1100px, 100vw"),
-    "portrait": (f"fill-{{400x500,800x1000}}-c75|{FORMATS}", "(min-width: 900px) 320px, 80vw"),
+    "portrait": (
+        f"fill-{{400x500,600x750,800x1000}}-c75|{FORMATS}",
+        "(min-width: 900px) 320px, 80vw",
+    ),
     "social": ("fill-1200x630-c75|format-jpeg", ""),
+    # The gallery's viewer: one JPEG, as large as a 4K screen wants or the photo's own size
+    # (Wagtail does not enlarge). One rendition a photo for the page to look up.
+    "lightbox": ("width-2560|format-jpeg", ""),
 }
 
 # Which presets each gallery layout uses on the page and in the lightbox.
 GALLERY_LAYOUT_PRESETS = {
-    "grid": ("tile", "wide"),
-    "masonry": ("gallery", "wide"),
-    "sequence": ("wide",),
+    "grid": ("tile", "lightbox"),
+    "masonry": ("gallery", "lightbox"),
+    "sequence": ("wide", "lightbox"),
 }
 
 
@@ -84,6 +96,9 @@ def wanted_filters(image, preset):
     """{format: [(filter, (width, height)), ...]}: the filters of a preset worth making for
     this image, smallest first, with the size each makes. Of the widths the original is too
     narrow for, only the first is kept: it makes the photo at its own size."""
+    memo = image.__dict__.setdefault("_wanted_filters", {})
+    if preset in memo:
+        return memo[preset]
     key = (
         preset,
         image.width,
@@ -111,6 +126,7 @@ def wanted_filters(image, preset):
         if len(_WANTED) > 20_000:
             _WANTED.clear()
         _WANTED[key] = wanted
+    memo[preset] = wanted
     return wanted
 
 
@@ -136,7 +152,18 @@ def preset_renditions(image, preset):
     first and one per width, and whether any the preset wants is missing. Never makes one:
     it reads what `prefetch_renditions` attached to the image, else asks the database."""
     wanted = wanted_filters(image, preset)
-    found = image.find_existing_renditions(*(f for pairs in wanted.values() for f, _ in pairs))
+    index = _prefetched_index(image)
+    if index is None:
+        found = image.find_existing_renditions(*(f for pairs in wanted.values() for f, _ in pairs))
+    else:
+        # The prefetched renditions, looked up by spec and focal point (Wagtail's own
+        # lookup works the same out per call and filter: a gallery's main cost).
+        found = {
+            f: index[key]
+            for pairs in wanted.values()
+            for f, _ in pairs
+            if (key := (f.spec, focal_point_key(f, image))) in index
+        }
     by_format = {}
     missing = False
     for fmt, pairs in wanted.items():
@@ -157,9 +184,12 @@ def largest_jpeg_url(image, preset):
     JSON-LD), or "" while none has been made."""
     if image is None:
         return ""
-    by_format, _missing = preset_renditions(image, preset)
-    renditions = by_format.get("jpeg") or next(iter(by_format.values()), [])
-    return renditions[-1].url if renditions else ""
+    known = image.__dict__.setdefault("_largest_jpeg_urls", {})
+    if preset not in known:
+        by_format, _missing = preset_renditions(image, preset)
+        renditions = by_format.get("jpeg") or next(iter(by_format.values()), [])
+        known[preset] = renditions[-1].url if renditions else ""
+    return known[preset]
 
 
 def missing_renditions(needs):
@@ -168,11 +198,46 @@ def missing_renditions(needs):
     for image, presets in needs:
         if image is None:
             continue
-        made = {(r.filter_spec, r.focal_point_key) for r in _prefetched(image)}
+        made = _prefetched_index(image)
+        if made is None:
+            made = {(r.filter_spec, r.focal_point_key) for r in _prefetched(image)}
         for f in wanted_filter_list(image, presets):
-            if (f.spec, f.get_cache_key(image)) not in made:
+            if (f.spec, focal_point_key(f, image)) not in made:
                 return True
     return False
+
+
+def _prefetched_index(image):
+    """{(filter spec, focal point key): rendition} of the renditions `prefetch_renditions`
+    attached to the image, or None when none were."""
+    index = getattr(image, "prefetched_rendition_index", None)
+    if index is None:
+        renditions = getattr(image, "prefetched_renditions", None)
+        if renditions is None:
+            return None
+        index = {(r.filter_spec, r.focal_point_key): r for r in renditions}
+        image.prefetched_rendition_index = index
+    return index
+
+
+@functools.cache
+def _vary_fields(spec):
+    """The image fields a filter's output depends on (a crop's focal point)."""
+    return tuple(
+        field for op in Filter(spec=spec).operations for field in getattr(op, "vary_fields", ())
+    )
+
+
+def focal_point_key(f, image):
+    """`Filter.get_cache_key(image)`, from the filter's fields parsed once per spec."""
+    fields = _vary_fields(f.spec)
+    if not fields:
+        return ""
+    keys = image.__dict__.setdefault("_focal_point_keys", {})
+    if fields not in keys:
+        vary_string = "-".join(str(getattr(image, field, "")) for field in fields)
+        keys[fields] = hashlib.sha1(vary_string.encode()).hexdigest()[:8]  # noqa: S324 - Wagtail's
+    return keys[fields]
 
 
 def _prefetched(image):
@@ -235,6 +300,7 @@ def prefetch_renditions(images, presets=None):
             _bound_to(rendition, image, copy_it=image.pk in bound)
             for rendition in by_image.get(image.pk, [])
         ]
+        image.prefetched_rendition_index = None
         bound.add(image.pk)
 
 

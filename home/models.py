@@ -4,6 +4,7 @@ import logging
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from gallery.pages import LibraryImagesMixin
 from gallery.players import stream_for
 from home.blocks import AboutStreamBlock
 from showreels.clients import client_key
-from showreels.privacy import pages_showing, visible_pages
+from showreels.privacy import CheckedViewRestrictions, pages_showing, visible_pages
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class PortfolioSettings(BaseSiteSetting):
         return [link["url"] for link in self.social_links()]
 
 
-class HomePage(LibraryImagesMixin, Page):
+class HomePage(CheckedViewRestrictions, LibraryImagesMixin, Page):
     """The landing page: who he is, a hero image or clip, and the films he chose to feature."""
 
     hero_image = models.ForeignKey(
@@ -208,6 +209,22 @@ class HomePage(LibraryImagesMixin, Page):
             needs.append((self.featured_video.poster, ("wide",)))
         return needs
 
+    def route(self, request, path_components):
+        """The page a URL names, found by its path in two queries (with its lead image)
+        rather than by Wagtail's walk down the tree, two queries a level. The walk still
+        answers any URL that names no page itself (a page's own sub-routes, a 404)."""
+        if path_components:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            found = (
+                Page.objects.filter(url_path=url_path).values_list("pk", "content_type_id").first()
+            )
+            model = ContentType.objects.get_for_id(found[1]).model_class() if found else None
+            if model is not None:
+                lead_image = getattr(model, "lead_image_field", None)
+                pages = model.objects.select_related(lead_image) if lead_image else model.objects
+                return pages.get(pk=found[0]).route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         self.prefetch_library(extra_images=[self.hero_poster()])
@@ -230,7 +247,7 @@ class FeaturedFilm(Orderable):
     panels = [FieldPanel("film_sheet")]
 
 
-class AboutPage(LibraryImagesMixin, Page):
+class AboutPage(CheckedViewRestrictions, LibraryImagesMixin, Page):
     """The statement: his path, his way of editing, the people he works with."""
 
     portrait = models.ForeignKey(
@@ -290,7 +307,7 @@ class ContactFormBuilder(FormBuilder):
         return fields
 
 
-class ContactPage(AbstractEmailForm):
+class ContactPage(CheckedViewRestrictions, AbstractEmailForm):
     """A form for productions to get in touch or ask to see a private showreel."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

@@ -36,7 +36,7 @@ def screening_terms_field():
     )
 
 
-class ShowreelPage(LibraryImagesMixin, Page):
+class ShowreelPage(privacy.CheckedViewRestrictions, LibraryImagesMixin, Page):
     """A showreel or one specific work, shown only to producers who hold a pass."""
 
     # Never public, wherever a copy, move or alias puts it (see showreels.privacy).
@@ -95,7 +95,7 @@ class ShowreelPage(LibraryImagesMixin, Page):
         return context
 
 
-class ShowreelIndexPage(Page):
+class ShowreelIndexPage(privacy.CheckedViewRestrictions, Page):
     """A section holding several showreels; a pass for it opens every showreel inside."""
 
     private_by_type = True

@@ -221,6 +221,29 @@ def visible_pages(request, pages):
     return [page for page in pages if can_view_page(request, page)]
 
 
+def view_restrictions(request, page):
+    """The view restrictions on the page, its ancestors and alias sources (loaded once per
+    request, with no further query)."""
+    return _state(request).restrictions_for(page)
+
+
+class CheckedViewRestrictions:
+    """For page models: Wagtail's own restriction check (its `on_serve_page` hook) reads
+    the restrictions this module's check already loaded for the request, instead of asking
+    the database again (two queries per page view).
+
+    `guard_private_pages` (showreels.wagtail_hooks) hands them over before Wagtail's check
+    runs; anywhere else Wagtail's method answers as usual.
+    """
+
+    checked_view_restrictions = None
+
+    def get_view_restrictions(self):
+        if self.checked_view_restrictions is not None:
+            return self.checked_view_restrictions
+        return super().get_view_restrictions()
+
+
 def unmet_login_restriction(request, page):
     """Whether a login or group restriction (not a password) keeps this request out."""
     return any(

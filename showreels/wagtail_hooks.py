@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import reverse
 from wagtail import hooks
+from wagtail.models import PageViewRestriction
 from wagtail.permissions import register_permission_policy
 
 from showreels import privacy, screening, tree_warnings  # noqa: F401 - registers its hooks
@@ -71,9 +72,13 @@ def guard_private_pages(page, request, serve_args, serve_kwargs):
     if terms_page is not None:
         return screening.terms_response(request, page, terms_page)
     # Allowed by our check: let Wagtail's own check_view_restrictions agree, since it
-    # only knows its session marks (it then adds its never-cache headers).
-    for restriction in privacy.password_restrictions_for(request, page):
-        restriction.mark_as_passed(request)
+    # only knows its session marks (it then adds its never-cache headers). It checks the
+    # same restrictions, which ours has loaded (privacy.CheckedViewRestrictions).
+    restrictions = privacy.view_restrictions(request, page)
+    for restriction in restrictions:
+        if restriction.restriction_type == PageViewRestriction.PASSWORD:
+            restriction.mark_as_passed(request)
+    page.checked_view_restrictions = restrictions
     return None
 
 

@@ -2,6 +2,7 @@
 
 from wagtail.models import Site
 
+from bts_site.site_cache import menu_pages
 from showreels.privacy import visible_pages
 
 
@@ -9,6 +10,4 @@ def navigation_for(request):
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return {"home": None, "menu": []}
-    home = site.root_page
-    children = home.get_children().live().in_menu().specific(defer=True)
-    return {"home": home, "menu": visible_pages(request, children)}
+    return {"home": site.root_page, "menu": visible_pages(request, menu_pages(site))}

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous visitors' pages from the cache, before sessions, users or templates load.
     "bts_site.page_cache.PageCacheMiddleware",
+    # The request's site, its settings and menu pages from the cache (bts_site.site_cache).
+    "bts_site.site_cache.SiteCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,6 +183,9 @@ else:
 # 0 turns the page cache off). Changes empty it at once, so this only bounds how long a
 # cache that missed a purge can lag.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# How long the request's site, its settings and menu pages are kept (bts_site.site_cache;
+# changes replace them at once; 0 looks them up on every request).
+SITE_CACHE_SECONDS = env_int("SITE_CACHE_SECONDS", 600)
 PAGE_CACHE_SKIP_PREFIXES = (
     "/admin/", "/private/", "/media/", "/documents/", "/search/", "/_util/", "/healthz/",
 )  # fmt: skip
@@ -217,7 +222,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's FileSystemStorage with faster URLs (gallery/storage.py).
+    "default": {"BACKEND": "gallery.storage.MediaFolderStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # `make run` serves static files from the source folders (no collectstatic, an edited

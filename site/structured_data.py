@@ -4,6 +4,8 @@ Built from the page being shown only: no other page's data enters here, so a pri
 page cannot leak through the structured data of a public one.
 """
 
+from wagtail.models import Site
+
 from filmsheets.models import FilmSheetPage
 from gallery.blocks import BackstageGalleryBlock
 from gallery.renditions import largest_jpeg_url
@@ -33,7 +35,7 @@ def owner(portfolio_settings):
 
 
 def image_object(request, image, caption="", credit=""):
-    data = {"@type": "ImageObject", "contentUrl": image_url(request, image)}
+    data = {"@type": "ImageObject", "contentUrl": image_url(request, image, "lightbox")}
     caption = caption or image.caption
     credit = credit or image.credit
     if caption:
@@ -141,7 +143,7 @@ def structured_data(request, page, portfolio_settings):
         graph.append(
             {
                 "@type": "WebSite",
-                "name": page.get_site().site_name or page.title,
+                "name": getattr(Site.find_for_request(request), "site_name", "") or page.title,
                 "url": absolute(request, page.url),
             }
         )

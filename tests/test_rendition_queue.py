@@ -54,7 +54,7 @@ class RenditionTestCase(WagtailTestUtils, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.tree = build_site()
-        # 1000 x 750: the "wide" preset's 1600 and 2560 px widths are more than it has.
+        # 1000 x 750: the viewer's 2560 px width is more than it has.
         cls.large = ImageFactory(file=ContentFile(image_bytes(1000, 750), name="large.jpg"))
         cls.small = ImageFactory.create_batch(3)  # 64 x 48: one width of everything
         cls.key = ImageFactory()
@@ -126,15 +126,18 @@ class VisitorRequestTests(RenditionTestCase):
             html = self.visit(self.sheet)
         self.assertIn("data-pending", html)
 
-    def test_a_missing_width_falls_back_to_the_largest_made(self):
-        self.sheet_renditions().filter(
-            image=self.large, filter_spec__startswith="width-1600|"
-        ).delete()
+    def test_a_photo_opens_once_its_viewer_rendition_is_made(self):
+        viewer = self.large.renditions.get(filter_spec="width-2560|format-jpeg")
+        self.assertEqual((viewer.width, viewer.height), (1000, 750))  # never enlarged
+        viewer.delete()
         html = self.visit(self.sheet)
-        self.assertNotIn("data-pending", html)
-        large = self.large.renditions.get(filter_spec="width-960|format-jpeg")
-        self.assertIn(large.url, LIGHTBOX_LINK.findall(html))
+        self.assertNotIn("data-pending", html)  # its tile is there: it shows, but does not open
+        self.assertEqual(len(LIGHTBOX_LINK.findall(html)), 3)
+        self.assertNotIn(f'data-lightbox-item data-photo="{self.large.pk}"', html)
         self.assertEqual(queued(), [(make_page_renditions.module_path, [self.sheet.pk])])
+        run_queue()
+        made = self.large.renditions.get(filter_spec="width-2560|format-jpeg")
+        self.assertIn(made.url, LIGHTBOX_LINK.findall(self.visit(self.sheet)))
 
     def test_cards_of_other_pages_queue_their_own_image_once(self):
         home = self.tree["home"]
@@ -170,6 +173,7 @@ class WidthTests(RenditionTestCase):
                 self.assertEqual(len(same), 1, (image, key, [r.filter_spec for r in same]))
 
     def test_large_photo_gets_every_width_it_can_fill_and_one_at_its_own_size(self):
+        self.assertTrue(ensure_renditions(self.large, ["wide"]))  # full width, 480 to 2560
         widths = sorted(
             self.large.renditions.filter(
                 filter_spec__startswith="width-", filter_spec__endswith="format-avif"
@@ -177,7 +181,7 @@ class WidthTests(RenditionTestCase):
         )
         self.assertEqual(widths, [480, 960, 1000])
         html = self.visit(self.sheet)
-        lightbox = self.large.renditions.get(filter_spec="width-1600|format-jpeg")
+        lightbox = self.large.renditions.get(filter_spec="width-2560|format-jpeg")
         self.assertEqual(lightbox.width, 1000)
         self.assertIn(lightbox.url, LIGHTBOX_LINK.findall(html))
 
@@ -230,7 +234,7 @@ class PhotosReadyPanelTests(RenditionTestCase):
             error="cannot identify image file",
             failed_at=timezone.now(),
         )
-        self.large.renditions.filter(filter_spec__startswith="width-960|").delete()
+        self.large.renditions.filter(filter_spec__startswith="width-2560|").delete()
         response = self.edit()
         self.assertContains(response, "Photos ready: 4 of 6")
         self.assertContains(response, f"{broken.title}</a>: cannot identify image file")

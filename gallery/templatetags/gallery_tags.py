@@ -5,14 +5,15 @@ background worker and a placeholder of the photo's proportions stands in. The ed
 preview makes what it shows, as Wagtail does.
 """
 
+from html import escape
+
 from django import template
-from django.forms.utils import flatatt
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from gallery.models import RenditionFailure
 from gallery.renditions import (
     GALLERY_LAYOUT_PRESETS,
+    largest_jpeg_url,
     preset_renditions,
     preset_sizes,
     renditions_or_placeholder,
@@ -43,6 +44,16 @@ def existing_renditions(context, image, preset):
     return by_format
 
 
+def html_attrs(attrs):
+    """` name="value"` for each attribute, escaped; True gives the bare name, None or False
+    leaves it out (as Django's flatatt, at a fraction of its cost per photo)."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not None and value is not False
+    )
+
+
 def srcset(renditions):
     # Width descriptors even for one candidate, so `sizes` stays valid.
     return ", ".join(f"{rendition.url} {rendition.width}w" for rendition in renditions)
@@ -59,7 +70,7 @@ def placeholder(image, preset, attrs):
         f"%20viewBox=%220%200%20{width}%20{height}%22/%3E"
     )
     img = {"src": svg, "width": width, "height": height, **attrs, "data-pending": True}
-    return format_html("<picture><img{}></picture>", flatatt(img))
+    return mark_safe(f"<picture><img{html_attrs(img)}></picture>")  # noqa: S308 - escaped
 
 
 @register.simple_tag(takes_context=True)
@@ -84,7 +95,7 @@ def picture_preset(context, image, preset, alt=None, loading="lazy", css_class="
         return placeholder(image, preset, {"alt": alt, "class": css_class or None})
     sizes = preset_sizes(preset)
     sources = [
-        f"<source{flatatt({'type': mime, 'srcset': srcset(by_format[fmt]), 'sizes': sizes})}>"
+        f"<source{html_attrs({'type': mime, 'srcset': srcset(by_format[fmt]), 'sizes': sizes})}>"
         for fmt, mime in SOURCE_TYPES
         if fmt in by_format and fmt != fallback_format
     ]
@@ -100,8 +111,8 @@ def picture_preset(context, image, preset, alt=None, loading="lazy", css_class="
         "class": css_class or None,
         "fetchpriority": priority or None,
     }
-    # flatatt escapes every attribute value; rendition URLs are the storage's.
-    return mark_safe(f"<picture>{''.join(sources)}<img{flatatt(img)}></picture>")  # noqa: S308
+    # html_attrs escapes every attribute value; rendition URLs are the storage's.
+    return mark_safe(f"<picture>{''.join(sources)}<img{html_attrs(img)}></picture>")  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)
@@ -110,9 +121,36 @@ def rendition_url(context, image, preset):
     has been made."""
     if image is None:
         return ""
+    previewing = getattr(context.get("request"), "is_preview", False)
+    if getattr(image, "prefetched_renditions", None) is not None and not previewing:
+        return largest_jpeg_url(image, preset)  # the page queued what is missing
     by_format = existing_renditions(context, image, preset)
     renditions = by_format.get("jpeg") or next(iter(by_format.values()), [])
     return renditions[-1].url if renditions else ""
+
+
+# The `poster` attribute has no srcset. A player on the first screen names the JPEG a
+# phone's screen needs (a full-width player at 2x or 3x); one further down names the
+# smallest, a stand-in that costs the page's first screen nothing. player.js swaps in the
+# JPEG that fills the player's width as it comes into view (without JavaScript the
+# stand-in stays).
+POSTER_WIDTH = 960
+
+
+@register.simple_tag(takes_context=True)
+def video_poster(context, image, preset="wide", first_screen=False):
+    """{"url", "srcset"} of a video's poster: the JPEG for the `poster` attribute and every
+    width of the preset's JPEGs; empty while none has been made."""
+    if image is None:
+        return {}
+    by_format = existing_renditions(context, image, preset)
+    renditions = by_format.get("jpeg") or next(iter(by_format.values()), [])
+    if not renditions:
+        return {}
+    shown = renditions[0]
+    if first_screen:
+        shown = ([r for r in renditions if r.width <= POSTER_WIDTH] or renditions[:1])[-1]
+    return {"url": shown.url, "srcset": srcset(renditions)}
 
 
 @register.simple_tag
