@@ -203,9 +203,9 @@ def read_through(name):
     return name.endswith(READ_THROUGH_SUFFIXES)
 
 
-def redirect_to_signed(name, download_name=None):
+def redirect_to_signed(name, download_name=None, seconds=None):
     """A redirect to a presigned URL of the file, which no cache may keep."""
-    response = HttpResponseRedirect(signed_url(name, download_name=download_name))
+    response = HttpResponseRedirect(signed_url(name, seconds, download_name))
     add_never_cache_headers(response)
     patch_vary_headers(response, ["Cookie"])
     return response

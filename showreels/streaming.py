@@ -15,7 +15,10 @@ revoked, so the player fetches a rung's playlist again before its segments' URLs
 (gallery/static/gallery/js/player.js), and that fetch is checked: a revoked pass stops
 within SHOWREEL_STREAM_RECHECK_SECONDS + MEDIA_S3_STREAM_SECONDS. The player reports each
 segment it loaded (`stream_watched`, a beacon), which is what the pass's record counts
-then; the fallback MP4 and the sprite are redirects to presigned URLs.
+then; the fallback MP4 and the sprite are redirects to presigned URLs. A player that plays
+HLS itself (the iPhone's) never fetches a playlist again: it is given the same files under
+`relay/`, whose playlists name their segments here, each checked, counted and redirected to
+a presigned URL, as every segment was before object storage.
 
 The segment view checks the signature, the expiry and the session cookie without the
 database. Whether that pass or user may still watch that video (the pass revoked or expired,
@@ -55,7 +58,7 @@ TOKEN_RE = re.compile(
 )
 # The files of a processed video a player may ask for (gallery/videos.py writes them).
 FILE_RE = re.compile(
-    r"^(?:master\.m3u8|fallback\.mp4|sprite\.jpg|thumbnails\.vtt"
+    r"^(?P<relay>relay/)?(?:master\.m3u8|fallback\.mp4|sprite\.jpg|thumbnails\.vtt"
     r"|(?P<rung>[0-9]{3,4}p)/(?:index\.m3u8|segment-(?P<segment>[0-9]{1,6})\.ts))$"
 )
 CAPTION_RE = re.compile(r"^captions/(?P<caption>[0-9]{1,18})\.vtt$")
@@ -241,15 +244,25 @@ def stream_file(request, token, path):
         wanted = FILE_RE.match(path)
         if wanted is None:
             raise _not_found()
-        name = f"videos/{video_id}-{fields['folder']}/{path}"
-        if object_storage.enabled() and wanted["rung"] and wanted["segment"] is None:
+        name = f"videos/{video_id}-{fields['folder']}/{path.removeprefix('relay/')}"
+        if (
+            object_storage.enabled()
+            and wanted["rung"]
+            and wanted["segment"] is None
+            and not wanted["relay"]
+        ):
             text = object_storage.playlist_with_signed_segments(
                 name, settings.MEDIA_S3_STREAM_SECONDS
             )
             if text is None:
                 raise _not_found()
             return object_storage.playlist_response(text)
-    response = file_response(request, name, "private, no-store")
+    if object_storage.enabled() and not caption and wanted["segment"] is not None:
+        # A player that fetches its segments here (relay/: the iPhone's own HLS, which
+        # never fetches a playlist again) is sent to a presigned URL it uses at once.
+        response = object_storage.redirect_to_signed(name, seconds=settings.MEDIA_S3_STREAM_SECONDS)
+    else:
+        response = file_response(request, name, "private, no-store")
     if response is None:
         raise _not_found()
     patch_vary_headers(response, ["Cookie"])

@@ -365,6 +365,20 @@ class PublicAndPrivateMediaTests(BucketSiteMixin, TestCase):
         watching.flush()
         record = WatchRecord.objects.get(access_pass=self.access_pass, video=self.video)
         self.assertEqual(record.segments[:2], [1, 1])
+        # The iPhone's own player gets playlists naming segments on the site (relay/): each is
+        # checked, counted and redirected to a presigned URL for a minute.
+        relayed = text(client.get(f"{base}relay/{rung}/index.m3u8")).splitlines()
+        self.assertIn("segment-00002.ts", relayed)
+        redirect = client.get(f"{base}relay/{rung}/segment-00002.ts")
+        self.assertEqual(redirect.status_code, 302)
+        self.assertIn("X-Amz-Expires=60&", redirect["Location"])
+        self.assertEqual(
+            anonymous(redirect["Location"])[1], stored(f"{folder}/{rung}/segment-00002.ts")
+        )
+        self.assertEqual(Client().get(f"{base}relay/{rung}/segment-00002.ts").status_code, 404)
+        watching.flush()
+        record.refresh_from_db()
+        self.assertEqual(record.segments[:3], [1, 1, 1])
 
     def test_revoked_pass_gets_no_new_playlist(self):
         client = self.unlocked_client()

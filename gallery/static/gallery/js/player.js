@@ -526,7 +526,10 @@
       }
       quality.closest(".player__control").hidden = true;
       video.addEventListener("error", fail);
-      video.src = hlsUrl;
+      // A private stream from object storage: the playlists under relay/ name segments on
+      // the site (checked, counted, sent on to the bucket), as the iPhone never fetches a
+      // playlist again once its presigned URLs would have expired.
+      video.src = watchedUrl ? hlsUrl.replace(/master\.m3u8$/, "relay/master.m3u8") : hlsUrl;
       ready();
     } else {
       // The MP4 fallback as the template gave it; the browser chooses nothing more.
