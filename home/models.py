@@ -39,6 +39,14 @@ LATEST_VIDEOS_LOOKED_AT = 10
 class PortfolioSettings(BaseSiteSetting):
     """Who the site belongs to, how to reach him, and where else he is."""
 
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings; until the owner first saves them, their defaults, unsaved
+        (Wagtail creates the row on first read: a visitor's page view would write)."""
+        if site is None:
+            raise cls.DoesNotExist(f"{cls.__name__} does not exist for site None.")
+        return cls.base_queryset().filter(site=site).first() or cls(site=site)
+
     owner_name = models.CharField(max_length=120, default="")
     owner_role = models.CharField(
         max_length=200,

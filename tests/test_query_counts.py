@@ -107,6 +107,14 @@ class GalleryQueryCountTests(TestCase):
         large = self.count_queries(self.large)
         self.assertEqual(len(small), len(large), "\n".join(q for q in large if q not in small))
 
+    def test_a_sheet_of_sixty_photos_takes_at_most_twelve_queries(self):
+        # As on a running site: the site, its settings and menu were looked up by an
+        # earlier request (bts_site.site_cache); the page itself is rendered (no page cache).
+        self.render(self.large)
+        with CaptureQueriesContext(connection) as queries:
+            self.render(self.large)
+        self.assertLessEqual(len(queries), 12, "\n".join(q["sql"] for q in queries))
+
     def test_sixty_photo_page_renders_all_photos(self):
         response = self.render(self.large)
         for image in self.images:
