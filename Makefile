@@ -34,7 +34,9 @@ help:
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff check and format check"
 	@echo "make lock   recompile requirements/*.txt from pyproject.toml"
-	@echo "make run-stack  Varnish, two app servers, worker on PostgreSQL and Redis: $(STACK_URL)"
+	@echo "make run-stack  Varnish, two app servers, worker, SeaweedFS, PostgreSQL, Redis: $(STACK_URL)"
+	@echo "make bench-stack  the stack under load through Varnish (~3 min)"
+	@echo "make faults  PostgreSQL, Redis, SeaweedFS stopped under load (restarts them: ~2 min)"
 	@echo "make bench  run the benchmark scripts"
 	@echo "make bench-video  private HLS against the master: first frame, bytes, req/s (~8 min)"
 
@@ -68,11 +70,13 @@ run: $(STAMP) $(SECRET_FILE)
 	@$(RUN_ENV) $(BIN)/honcho --no-colour start --procfile Procfile --port $(PORT)
 
 # The whole stack on loopback, as in production (README, "Deploy"): Varnish on STACK_PORT in
-# front of two gunicorn app servers (WEB1_PORT, WEB2_PORT), the background worker, PostgreSQL
-# (STACK_DATABASE_URL, created when missing) and Redis (STACK_REDIS_URL), both already running.
+# front of two gunicorn app servers (WEB1_PORT, WEB2_PORT), the background worker, media in
+# SeaweedFS (STACK_S3_PORT), PostgreSQL (STACK_DATABASE_URL, created when missing) and Redis
+# (STACK_REDIS_URL), both already running.
 STACK_PORT ?= 6081
 WEB1_PORT ?= 8001
 WEB2_PORT ?= 8002
+STACK_S3_PORT ?= 8333
 STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bts_stack
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/2
 STACK_DIR := $(CURDIR)/.stack
@@ -85,6 +89,9 @@ STACK_ENV = DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat .dev-secret-key)}" \
 	EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}" \
 	DATABASE_URL="$(STACK_DATABASE_URL)" REDIS_URL="$(STACK_REDIS_URL)" \
 	STATIC_ROOT="$(STACK_DIR)/static" MEDIA_ROOT="$(STACK_DIR)/media" \
+	MEDIA_S3_BUCKET=media MEDIA_S3_PUBLIC_BUCKET=media-public \
+	MEDIA_S3_ENDPOINT_URL="http://$(HOST):$(STACK_S3_PORT)" SEAWEEDFS_DIR="$(STACK_DIR)/seaweedfs" \
+	AWS_ACCESS_KEY_ID=bts-stack AWS_SECRET_ACCESS_KEY="$$(cat .dev-secret-key)" \
 	FRONTEND_CACHE_PURGE_URL="http://127.0.0.1:$(STACK_PORT)" FORWARDED_FOR_DEPTH=1 \
 	VARNISH_LISTEN="$(HOST):$(STACK_PORT)" VARNISH_WORKDIR="$(STACK_DIR)/varnish" \
 	VARNISH_BACKENDS="127.0.0.1:$(WEB1_PORT),127.0.0.1:$(WEB2_PORT)" VARNISH_PROBE_HOST=127.0.0.1 \

@@ -5,8 +5,9 @@ the PostgreSQL database when it is missing, migrates it, collects static files, 
 demo content for the address Varnish serves, makes sure there is an admin account and queues
 unprocessed videos. Each problem ends in one line saying what to do.
 
-Reads the stack's environment (set by the Makefile): DATABASE_URL, REDIS_URL,
-VARNISH_LISTEN, WEB1_ADDRESS, WEB2_ADDRESS, STATIC_ROOT, MEDIA_ROOT.
+With media on object storage (MEDIA_S3_BUCKET), SeaweedFS runs while the demo content is
+stored. Reads the stack's environment (set by the Makefile): DATABASE_URL, REDIS_URL,
+VARNISH_LISTEN, WEB1_ADDRESS, WEB2_ADDRESS, STATIC_ROOT, MEDIA_S3_* and SEAWEEDFS_DIR.
 """
 
 import os
@@ -14,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -84,8 +86,36 @@ def say(line):
 
 
 def manage(*args):
+    # Varnish is not running yet: nothing to purge while the database is prepared.
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_PURGE_URL")}
     command = [sys.executable, "manage.py", *args]
-    subprocess.run(command, cwd=PROJECT_DIR, check=True)  # noqa: S603 - our own manage.py
+    subprocess.run(command, cwd=PROJECT_DIR, env=env, check=True)  # noqa: S603 - our manage.py
+
+
+@contextmanager
+def object_storage():
+    """SeaweedFS (deploy/seaweedfs.py) while the demo content is stored, when media lives
+    on object storage; honcho starts it again with the rest."""
+    if not os.environ.get("MEDIA_S3_BUCKET"):
+        yield
+        return
+    endpoint = urlsplit(os.environ.get("MEDIA_S3_ENDPOINT_URL", ""))
+    with socket.socket() as probe:
+        if probe.connect_ex((endpoint.hostname or "127.0.0.1", endpoint.port or 8333)) == 0:
+            raise StackError(f"{endpoint.netloc} (MEDIA_S3_ENDPOINT_URL) is already in use")
+    command = [sys.executable, "deploy/seaweedfs.py"]
+    storage = subprocess.Popen(  # noqa: S603 - our own script
+        command, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = storage.stdout.readline()
+        if "ready" not in line:
+            raise StackError(f"SeaweedFS did not start: {line.strip() or 'see its log'}")
+        say(line.strip())
+        yield
+    finally:
+        storage.terminate()
+        storage.wait(timeout=60)
 
 
 def prepare():
@@ -96,13 +126,14 @@ def prepare():
     ensure_database(os.environ["DATABASE_URL"])
     check_redis(os.environ["REDIS_URL"])
     host, port = address("VARNISH_LISTEN")
-    say("Preparing the database (migrations, static files, demo content, admin account)...")
-    manage("migrate", "--no-input", "-v", "0")
-    manage("createcachetable")
-    manage("collectstatic", "--no-input", "-v", "0")
-    manage("load_demo_content", "--hostname", host, "--port", str(port))
-    manage("ensure_admin")
-    manage("queue_videos")
+    with object_storage():
+        say("Preparing the database (migrations, static files, demo content, admin account)...")
+        manage("migrate", "--no-input", "-v", "0")
+        manage("createcachetable")
+        manage("collectstatic", "--no-input", "-v", "0")
+        manage("load_demo_content", "--hostname", host, "--port", str(port))
+        manage("ensure_admin")
+        manage("queue_videos")
     say(
         f"Serving on http://{host}:{port}/ through Varnish, app servers on "
         f"{os.environ['WEB1_ADDRESS']} and {os.environ['WEB2_ADDRESS']}, with the "

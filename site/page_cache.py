@@ -266,12 +266,11 @@ FRONT_CACHE_PREFIXES = ("/media/*", "/sitemap.xml*")
 def purge_front_cache():
     """Ask the CDN or Varnish in front (WAGTAILFRONTENDCACHE) to drop every live page, with
     its query-string variants, public media and the sitemap."""
-    batch = PurgeBatch()
-    pages = list(Page.objects.live().specific())
-    batch.add_pages(pages)
-    for root_url in {site.root_url for site in Site.objects.all()}:
-        batch.add_urls(root_url + prefix for prefix in FRONT_CACHE_PREFIXES)
     try:
+        batch = PurgeBatch()
+        batch.add_pages(Page.objects.live().specific())
+        for root_url in {site.root_url for site in Site.objects.all()}:
+            batch.add_urls(root_url + prefix for prefix in FRONT_CACHE_PREFIXES)
         batch.purge()
-    except Exception:
+    except Exception:  # the database or the front cache away: its entries expire instead
         logger.exception("Could not purge the front cache")
