@@ -23,6 +23,7 @@ import hashlib
 import logging
 import threading
 import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import caches
@@ -79,10 +80,19 @@ def cache():
 
 
 def generation():
-    value = cache().get(GENERATION_KEY)
-    if value is None:
-        value = 1
-        cache().add(GENERATION_KEY, value, timeout=None)
+    """The number every stored page's key carries. While the cache cannot be read, or a
+    change made while it could not be reached still waits to empty it, a number no stored
+    entry has: nothing from before is served, nothing stored now is read back."""
+    if outage.bump_pending:
+        return f"unsettled-{uuid.uuid4().hex}"
+    try:
+        value = cache().get(GENERATION_KEY)
+        if value is None:
+            value = 1
+            cache().add(GENERATION_KEY, value, timeout=None)
+    except Exception:  # Redis down or slow, a full disk: see CacheOutage
+        outage.failed("be read")
+        return f"unsettled-{uuid.uuid4().hex}"
     return value
 
 
