@@ -36,7 +36,7 @@ help:
 	@echo "make lock   recompile requirements/*.txt from pyproject.toml"
 	@echo "make run-stack  Varnish, two app servers, worker, SeaweedFS, PostgreSQL, Redis: $(STACK_URL)"
 	@echo "make bench-stack  the stack under load through Varnish (~3 min)"
-	@echo "make faults  PostgreSQL, Redis, SeaweedFS stopped under load (restarts them: ~2 min)"
+	@echo "make faults  PostgreSQL, Redis, SeaweedFS stopped under load (restarts them: ~4 min)"
 	@echo "make bench  run the benchmark scripts"
 	@echo "make bench-video  private HLS against the master: first frame, bytes, req/s (~8 min)"
 
