@@ -45,6 +45,10 @@ def password_required_response(request, page, form=None, error="", status=403, r
         "terms_page": terms_page,
         "action_url": reverse("unlock_private_page", args=[page.pk]),
         "error": error,
+        # What a crawler (or anyone without a pass) gets at a private page's address: this
+        # form, kept out of search engines. The unlocked page itself carries no noindex: it
+        # is only ever sent to a pass holder's session, `private, no-store`, and no sitemap,
+        # listing or search shows it to anyone without access: no crawler can reach it.
         "robots": "noindex, nofollow",
     }
     response = TemplateResponse(

@@ -90,7 +90,7 @@ class LinkParser(html.parser.HTMLParser):
         for name, value in attrs:
             if not value:
                 continue
-            if name == "srcset":
+            if name == "srcset" or name.endswith("-srcset"):  # data-poster-srcset too
                 for candidate in value.split(","):
                     if candidate.strip():
                         self.urls.add(candidate.strip().split()[0])

@@ -359,6 +359,8 @@ def open_showreel(browser, base_url, reel, what_if=False):
     page.goto(reel.path)  # the pass form (403)
     page.locator("input[name=password]").fill(reel.password)
     page.get_by_role("button", name="Watch").click()
+    # The player loads hls.js and the playlist when a visitor reaches for it.
+    page.locator(".player[data-player]").hover()
     page.locator(".player[data-state=ready]").wait_for()
     page.wait_for_load_state("networkidle")
     # No interception left while measuring.

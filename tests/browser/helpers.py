@@ -433,8 +433,10 @@ _COVERED_SEGMENTS = """() => {
 
 
 def player_ready(page):
-    """Wait until the page's player has parsed its manifest (hls.js) and return the player."""
+    """Point at the page's player (it loads hls.js when a visitor reaches for it), wait until
+    it has parsed its manifest and return the player."""
     player = page.locator(".player[data-player]")
+    player.hover()
     expect(player).to_have_attribute("data-state", "ready")
     return player
 

@@ -9,6 +9,12 @@
 (function () {
   "use strict";
 
+  // Each gallery adds this script; the first copy sets up every gallery on the page.
+  if (window.btsLightbox) {
+    return;
+  }
+  window.btsLightbox = true;
+
   var SWIPE_DISTANCE = 50;
   var galleries = document.querySelectorAll("[data-gallery]");
   if (!galleries.length) {

@@ -1,9 +1,10 @@
-/* Small enhancements for every page; the lightbox lives in lightbox.js. */
+/*
+ * Small enhancements for every page; the lightbox lives in lightbox.js, the video player in
+ * gallery/js/player.js. Nothing here changes the page before it is used (no class on <html>
+ * for instance, which would restyle the whole page right after its first paint).
+ */
 (function () {
   "use strict";
-
-  document.documentElement.classList.remove("no-js");
-  document.documentElement.classList.add("js");
 
   // The home page's silent loop plays only where motion is welcome, and can always be paused.
   var video = document.querySelector("[data-hero-video]");

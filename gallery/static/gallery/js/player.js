@@ -3,8 +3,10 @@
  * Captions menu, and private screenings that fetch only what is watched.
  *
  * Progressive enhancement: without JavaScript the <video> plays the MP4 fallback with the
- * browser's controls. Before play only the poster and the scrubbing sprite load; hls.js
- * fetches the master playlist and nothing more until the first play.
+ * browser's controls. Until a visitor reaches for the player (points at it, touches it,
+ * tabs to it or plays it) only the poster loads: hls.js (120 KB, data-hls-script), the
+ * master playlist and the scrubbing sprite come then, so a page read without playing its
+ * video never downloads or runs them. hls.js fetches nothing more until the first play.
  * hls.js API: https://github.com/video-dev/hls.js/blob/master/docs/API.md
  */
 (function () {
@@ -46,6 +48,117 @@
       (document.fullscreenEnabled || document.webkitFullscreenEnabled) &&
         (element.requestFullscreen || element.webkitRequestFullscreen)
     );
+  }
+
+  // The codecs of every rung (H.264 and AAC), as Hls.isSupported() asks for them: the choice
+  // between hls.js and the MP4 is made before hls.js itself is loaded.
+  var HLS_JS_CODECS = 'video/mp4; codecs="avc1.42E01E,mp4a.40.2"';
+  var hlsJsLoading = null;
+
+  function mediaSourceCanPlay() {
+    var MediaSource = window.MediaSource || window.WebKitMediaSource;
+    return Boolean(
+      MediaSource &&
+        typeof MediaSource.isTypeSupported === "function" &&
+        MediaSource.isTypeSupported(HLS_JS_CODECS)
+    );
+  }
+
+  // hls.js, added to the page once, the first time any player needs it.
+  function loadHlsJs(src) {
+    if (window.Hls) {
+      return Promise.resolve(window.Hls);
+    }
+    if (!hlsJsLoading) {
+      hlsJsLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = function () {
+          if (window.Hls) {
+            resolve(window.Hls);
+          } else {
+            reject(new Error("hls.js did not load"));
+          }
+        };
+        script.onerror = function () {
+          hlsJsLoading = null;
+          reject(new Error("hls.js did not load"));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return hlsJsLoading;
+  }
+
+  // The first sign that a visitor means to watch: a pointer over the player, a touch, the
+  // keyboard's focus, or a play (the browser's own control, or a script's).
+  function whenReachedFor(player, video, callback) {
+    var signs = ["pointerenter", "pointerdown", "touchstart", "focusin"];
+    var reached = false;
+    function reach() {
+      if (reached) {
+        return;
+      }
+      reached = true;
+      signs.forEach(function (name) {
+        player.removeEventListener(name, reach);
+      });
+      video.removeEventListener("play", reach);
+      callback();
+    }
+    signs.forEach(function (name) {
+      player.addEventListener(name, reach, { passive: true });
+    });
+    video.addEventListener("play", reach);
+  }
+
+  // "url 960w, url 1600w" into [{url, width}], narrowest first.
+  function parseSrcset(text) {
+    return (text || "")
+      .split(",")
+      .map(function (candidate) {
+        var parts = candidate.trim().split(/\s+/);
+        return { url: parts[0], width: parseInt(parts[1], 10) || 0 };
+      })
+      .filter(function (candidate) {
+        return candidate.url && candidate.width;
+      })
+      .sort(function (a, b) {
+        return a.width - b.width;
+      });
+  }
+
+  // The poster attribute has no srcset: the page names a phone-sized poster for a player on
+  // its first screen and a small stand-in for one further down (gallery_tags.video_poster).
+  // As the player comes into view, the poster that fills its width on this screen replaces
+  // it (the IntersectionObserver gives the width without asking for a layout).
+  function sharpenPoster(player, video) {
+    var candidates = parseSrcset(player.dataset.posterSrcset);
+    var shown = candidates.filter(function (candidate) {
+      return candidate.url === video.getAttribute("poster");
+    })[0];
+    if (!shown || shown === candidates[candidates.length - 1] || !window.IntersectionObserver) {
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      var entry = entries[entries.length - 1];
+      if (!entry.isIntersecting) {
+        return;
+      }
+      observer.disconnect();
+      var needed = entry.boundingClientRect.width * (window.devicePixelRatio || 1);
+      if (needed <= shown.width) {
+        return;
+      }
+      var larger = candidates.filter(function (candidate) {
+        return candidate.width > shown.width;
+      });
+      var fitting = larger.filter(function (candidate) {
+        return candidate.width >= needed;
+      })[0];
+      video.poster = (fitting || larger[larger.length - 1]).url;
+    });
+    observer.observe(video);
   }
 
   // "720p" for a 1280×720 level and for a 720×1280 one, as the rungs are named.
@@ -176,8 +289,11 @@
     var sprite = new Image();
     var preview = null;
     var thumbnails = null;
-    if (player.dataset.sprite) {
-      sprite.src = player.dataset.sprite;
+
+    function loadSprite() {
+      if (player.dataset.sprite && !sprite.src) {
+        sprite.src = player.dataset.sprite;
+      }
     }
 
     function loadThumbnails() {
@@ -298,12 +414,7 @@
     // buffer of private screenings and the HTTP status of a refused segment. The iPhone has
     // no MediaSource (only ManagedMediaSource, which wants AirPlay handled) and plays HLS
     // itself.
-    var useHlsJs = Boolean(hlsUrl && window.MediaSource && window.Hls && window.Hls.isSupported());
-    if (useHlsJs) {
-      if (source) {
-        source.remove();
-      }
-      var Hls = window.Hls;
+    function attachHls(Hls) {
       var config = {
         autoStartLoad: false,
         startLevel: -1,
@@ -389,6 +500,16 @@
       }
       hls = new Hls(config);
       video._hls = hls;
+      var parsed = false;
+      var loadStarted = false;
+
+      // Segments load from the first play on, once hls.js knows the levels.
+      function startLoading(position) {
+        if (parsed) {
+          loadStarted = true;
+          hls.startLoad(position);
+        }
+      }
       var recovered = false;
 
       function reportSegment(frag) {
@@ -432,7 +553,13 @@
         });
         quality.value = chosen < hls.levels.length ? String(chosen) : "-1";
         chooseLevel();
+        var first = !parsed;
+        parsed = true;
         ready();
+        if (first && started && !video.paused) {
+          // Played before the playlist came (a play that also fetched hls.js).
+          startLoading(video.currentTime || -1);
+        }
       });
 
       hls.on(Hls.Events.LEVEL_SWITCHED, function (event, data) {
@@ -486,7 +613,7 @@
         if (!hls.levels.length) {
           return; // applied when the manifest is parsed
         }
-        if (started) {
+        if (loadStarted) {
           hls.currentLevel = level; // switch now, dropping what was buffered at the old one
         } else {
           hls.startLevel = level;
@@ -498,17 +625,18 @@
       }
       quality.addEventListener("change", chooseLevel);
 
-      video.addEventListener("play", function () {
+      function onPlay() {
         if (failed) {
           return;
         }
         if (!started) {
           started = true;
-          hls.startLoad(video.currentTime || -1);
+          startLoading(video.currentTime || -1);
         } else if (isPrivate) {
-          hls.startLoad(video.currentTime);
+          startLoading(video.currentTime);
         }
-      });
+      }
+      video.addEventListener("play", onPlay);
       if (isPrivate) {
         video.addEventListener("pause", function () {
           if (started && !video.ended) {
@@ -519,6 +647,55 @@
 
       hls.loadSource(hlsUrl);
       hls.attachMedia(video);
+      if (!video.paused) {
+        onPlay();
+      }
+    }
+
+    // The MP4 fallback as the template gave it; the browser chooses nothing more.
+    function useMp4() {
+      quality.closest(".player__control").hidden = true;
+      if (source) {
+        source.addEventListener("error", fail);
+      }
+      video.addEventListener("error", fail);
+      ready();
+      showControls();
+    }
+
+    // hls.js did not come (or cannot play here): the MP4 after all, played if a play was
+    // waiting for hls.js.
+    function playMp4Instead() {
+      var wanted = !video.paused;
+      if (source) {
+        video.appendChild(source);
+      }
+      useMp4();
+      video.load();
+      if (wanted) {
+        video.play().catch(function () {});
+      }
+    }
+
+    var useHlsJs = Boolean(hlsUrl && player.dataset.hlsScript && mediaSourceCanPlay());
+    if (useHlsJs) {
+      // Out before anything can play it, and forgotten by the element (which may already
+      // have chosen it while parsing): a play() before hls.js has come waits for it.
+      if (source) {
+        source.remove();
+        video.load();
+      }
+      whenReachedFor(player, video, function () {
+        loadSprite();
+        loadHlsJs(player.dataset.hlsScript)
+          .then(function (Hls) {
+            if (!Hls.isSupported()) {
+              throw new Error("hls.js cannot play here");
+            }
+            return Hls;
+          })
+          .then(attachHls, playMp4Instead);
+      });
     } else if (hlsUrl && video.canPlayType(HLS_MIME)) {
       // The iPhone plays HLS itself, with its own choice of quality.
       if (source) {
@@ -532,21 +709,22 @@
       video.src = watchedUrl ? hlsUrl.replace(/master\.m3u8$/, "relay/master.m3u8") : hlsUrl;
       ready();
     } else {
-      // The MP4 fallback as the template gave it; the browser chooses nothing more.
-      quality.closest(".player__control").hidden = true;
-      if (source) {
-        source.addEventListener("error", fail);
-      }
-      video.addEventListener("error", fail);
-      ready();
+      useMp4();
+    }
+    if (!useHlsJs) {
+      whenReachedFor(player, video, loadSprite);
     }
 
     // The row has had its room since the page was drawn; it becomes visible now (data-state
     // is set), or goes where none of its controls applies.
-    var shown = Array.prototype.filter.call(controls.children, function (child) {
-      return !child.hidden;
-    });
-    controls.hidden = failed || shown.length === 0;
+    function showControls() {
+      var shown = Array.prototype.filter.call(controls.children, function (child) {
+        return !child.hidden;
+      });
+      controls.hidden = failed || shown.length === 0;
+    }
+    showControls();
+    sharpenPoster(player, video);
   }
 
   function setUpAll() {
