@@ -26,7 +26,7 @@ RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat .dev-secret-k
 	EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}" \
 	HOST=$(HOST) PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: run test install lint format lock bench bench-video clean help vendor-hls
+.PHONY: run test install lint format lock bench bench-video lighthouse clean help vendor-hls
 
 help:
 	@echo "make run    set up and serve the site with demo content on $(BASE_URL)"
@@ -39,6 +39,7 @@ help:
 	@echo "make faults  PostgreSQL, Redis, SeaweedFS stopped under load (restarts them: ~4 min)"
 	@echo "make bench  run the benchmark scripts"
 	@echo "make bench-video  private HLS against the master: first frame, bytes, req/s (~8 min)"
+	@echo "make lighthouse  Lighthouse (mobile) scores of five pages, reports in reports/lighthouse/"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; this is " + sys.version.split()[0])'
@@ -145,6 +146,12 @@ bench: $(STAMP)
 # Not part of bench: it makes and processes a 60 s 1080p master first (about 8 minutes).
 bench-video: $(STAMP)
 	$(BIN)/python tests/benchmarks/video.py
+
+# Not part of bench: Lighthouse (npm, into .cache/lighthouse) on home, about, the film index,
+# a 60-photo sheet and the unlocked showreel, 3 runs each (10 minutes on a quiet machine,
+# longer on a busy one: each run waits up to 2 minutes for the load to come down).
+lighthouse: $(STAMP)
+	$(BIN)/python tests/benchmarks/lighthouse.py
 
 # The player's hls.js (light build: adaptive streaming without subtitles, alternate audio or
 # DRM, which the site does not use), from the npm registry at a pinned version.
