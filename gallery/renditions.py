@@ -30,13 +30,14 @@ FORMATS = "format-{avif,jpeg}"
 
 # name: (filter spec, the `sizes` attribute that matches the layout in site.css)
 PRESETS = {
-    # The first image a page shows has a step for phones (about 720 px across at their
-    # density), where the next one up would cost twice the bytes before the page is drawn.
+    # The first image a page shows has a step for phones (720 to 830 px across at their
+    # density, as 360 to 414 px at 2x or Lighthouse's phone at 1.75x), where the next one up
+    # would cost a third more bytes before the page is drawn.
     "hero": (
-        f"fill-{{720x405,960x540,1440x810,1920x1080,2560x1440,3200x1800}}-c75|{FORMATS}",
+        f"fill-{{832x468,960x540,1440x810,1920x1080,2560x1440,3200x1800}}-c75|{FORMATS}",
         "100vw",
     ),
-    "card": (f"fill-{{480x300,720x450,960x600}}-c75|{FORMATS}", "(min-width: 900px) 30vw, 100vw"),
+    "card": (f"fill-{{480x300,832x520,960x600}}-c75|{FORMATS}", "(min-width: 900px) 30vw, 100vw"),
     # A gallery's photos take a third of a wide screen, half a tablet's, a phone's width:
     # 960 px covers them on high-density screens; the viewer (the "lightbox" preset) goes larger.
     # No phone step here: a third width would add 5 KB to a 60-photo sheet's HTML.
