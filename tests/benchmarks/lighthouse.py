@@ -1,4 +1,4 @@
-"""Lighthouse (mobile) scores of the pages issue 11 names, with the reports saved.
+"""Lighthouse (mobile) scores of the five pages the site is judged by, with the reports saved.
 
 Run with `make lighthouse` (or `.venv/bin/python tests/benchmarks/lighthouse.py`). Installs
 lighthouse (LIGHTHOUSE_VERSION) with npm into .cache/lighthouse when it is missing, builds
