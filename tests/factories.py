@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import factory
 import imageio_ffmpeg
 import wagtail_factories
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.test import override_settings
 from PIL import Image as PILImage
@@ -320,4 +321,11 @@ class DocumentFactory(factory.django.DjangoModelFactory):
         lambda o, n: ContentFile(
             b"%PDF-1.4\n% call sheet\n" + bytes(range(256)), name=f"sheet-{n}.pdf"
         )
+    )
+
+
+def superuser():
+    """A new superuser with a unique name (the owner in the admin)."""
+    return get_user_model().objects.create_superuser(
+        f"owner-{uuid.uuid4().hex[:6]}", "owner@example.com", "a-long-password-for-tests"
     )

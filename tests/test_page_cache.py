@@ -4,7 +4,6 @@ from it."""
 
 import uuid
 
-from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
@@ -151,7 +150,7 @@ class PageCacheTests(TestCase):
 
     def test_an_editors_view_is_never_stored_nor_shown_to_others(self):
         editor = Client()
-        editor.force_login(factories_superuser())
+        editor.force_login(factories.superuser())
         response, body = self.get(self.home.url, editor)
         self.assertFalse(response.has_header("X-Page-Cache"))
         self.assertIn("Harbour reel", body)  # editors see the private work in menus
@@ -172,7 +171,3 @@ class PageCacheTests(TestCase):
             page=self.tree["films"], restriction_type="password", password="films-closed-1"
         )
         self.assertEqual(self.client.get(self.sheet.url).status_code, 403)
-
-
-def factories_superuser():
-    return get_user_model().objects.create_superuser("editor", "e@example.com", "x")

@@ -4,7 +4,6 @@ request, with or without the page cache; the privacy check still decides per req
 
 import uuid
 
-from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import connection
 from django.test import TestCase, override_settings
@@ -80,16 +79,10 @@ class SiteCacheTests(TestCase):
     def test_the_menu_is_filtered_by_the_privacy_check_on_every_request(self):
         # The showreel is in the menu list kept for the site; visitors never see it there.
         self.assertNotIn("Harbour reel", self.body())
-        self.client.force_login(factories_superuser())
+        self.client.force_login(factories.superuser())
         self.assertIn("Harbour reel", self.body())
         self.client.logout()
         self.assertNotIn("Harbour reel", self.body())
-
-
-def factories_superuser():
-    return get_user_model().objects.create_superuser(
-        f"owner-{uuid.uuid4().hex[:6]}", "owner@example.com", "a-long-password-for-tests"
-    )
 
 
 class FreshSiteSettingsTests(TestCase):
@@ -103,7 +96,7 @@ class FreshSiteSettingsTests(TestCase):
         self.client.get("/")
         self.assertFalse(PortfolioSettings.objects.filter(site=site).exists())
 
-        self.client.force_login(factories_superuser())
+        self.client.force_login(factories.superuser())
         url = reverse("wagtailsettings:edit", args=["home", "portfoliosettings", site.pk])
         self.assertEqual(self.client.get(url).status_code, 200)
         response = self.client.post(url, {"owner_name": "Lorenzo Nuovo"})
