@@ -223,15 +223,22 @@ def _not_found():
     return Http404("No such file.")
 
 
-@require_http_methods(["GET", "HEAD"])
-def stream_file(request, token, path):
-    """A file of a private page's video, for the session its token was issued to."""
+def _watching(request, token):
+    """(the token's fields, its video id) when the token is this session's and its viewer
+    may still watch the video; else the same 404 as for no file at all."""
     fields = verify(request, token)
     if fields is None:
         raise _not_found()
     video_id = int(fields["video"])
     if not may_watch(fields["who"], video_id):
         raise _not_found()
+    return fields, video_id
+
+
+@require_http_methods(["GET", "HEAD"])
+def stream_file(request, token, path):
+    """A file of a private page's video, for the session its token was issued to."""
+    fields, video_id = _watching(request, token)
     caption = CAPTION_RE.match(path)
     if caption:
         stored = VideoCaption.objects.filter(
@@ -288,12 +295,7 @@ SEGMENT_RE = re.compile(r"[0-9]{1,6}")
 def stream_watched(request, token):
     """A private player reports a segment it loaded from the bucket (object storage), so
     that what the pass watched is counted as when segments came through here."""
-    fields = verify(request, token)
-    if fields is None:
-        raise _not_found()
-    video_id = int(fields["video"])
-    if not may_watch(fields["who"], video_id):
-        raise _not_found()
+    fields, video_id = _watching(request, token)
     segment = request.POST.get("segment", "")
     if not SEGMENT_RE.fullmatch(segment) or int(segment) > MAX_SEGMENT:
         return HttpResponseBadRequest("segment: a segment number", content_type="text/plain")
