@@ -226,24 +226,26 @@ class BackstageGalleryBlock(blocks.StructBlock):
         return context
 
     def items(self, value, photos, context):
-        """Each photo's <li>, made here in one pass rather than by a template loop (a
-        gallery's cost per photo is most of a large gallery page's): its picture in the
-        layout's preset, a link to the viewer's rendition, caption and credit. Every value
-        is escaped; the picture's markup is picture_preset's."""
+        """The <li> of every photo, as one piece of markup made here in one pass rather than
+        by a template loop (a gallery's cost per photo is most of a large gallery page's):
+        its picture in the layout's preset, a link to the viewer's rendition, caption and
+        credit. Every value is escaped; the picture's markup is picture_preset's."""
         layout = value.get("layout") or "grid"
         preset, viewer = GALLERY_LAYOUT_PRESETS.get(layout, GALLERY_LAYOUT_PRESETS["grid"])
         eager_first = context.get("eager_first")
+        # All the tags below read of the template's context (a lookup through its layers).
+        tag_context = {"request": context.get("request")}
         items = []
         for index, (photo, credit, _own_credit) in enumerate(photos):
             image = photo.image
             picture = picture_preset(
-                context,
+                tag_context,
                 image,
                 preset,
                 alt=photo.alt_text(),
                 loading="" if eager_first and index == 0 else "lazy",
             )
-            large = rendition_url(context, image, viewer)
+            large = rendition_url(tag_context, image, viewer)
             style = f' style="--ratio: {aspect_ratio(image)}"' if layout == "sequence" else ""
             # Until its large rendition is made, a photo does not open.
             link = f' href="{escape(large)}" data-lightbox-item' if large else ""
@@ -257,12 +259,10 @@ class BackstageGalleryBlock(blocks.StructBlock):
             if figcaption:
                 figcaption = f'<figcaption class="gallery__caption">{figcaption}</figcaption>'
             items.append(
-                mark_safe(  # noqa: S308 - every value above is escaped
-                    f'<li><figure{style}><a class="gallery__open"{link} data-photo="{image.pk}">'
-                    f"{picture}{hint}</a>{figcaption}</figure></li>"
-                )
+                f'<li><figure{style}><a class="gallery__open"{link} data-photo="{image.pk}">'
+                f"{picture}{hint}</a>{figcaption}</figure></li>"
             )
-        return items
+        return mark_safe("".join(items))  # noqa: S308 - every value above is escaped
 
     def rendition_needs(self, value):
         """Each photo in the presets of the gallery's layout and of the lightbox."""

@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from gallery import object_storage
 from gallery.captions import to_webvtt
+from gallery.dimensions import QuickLoading
 from gallery.metadata import jpeg_without_metadata
 from gallery.probe import codec_label
 from gallery.validators import VIDEO_EXTENSIONS, validate_caption_file, validate_video_file
@@ -76,7 +77,7 @@ def short_spec(filter_spec):
     return operation[:1] + rest.replace("-", "")
 
 
-class BackstageRendition(AbstractRendition):
+class BackstageRendition(QuickLoading, AbstractRendition):
     image = models.ForeignKey(BackstageImage, on_delete=models.CASCADE, related_name="renditions")
 
     class Meta:
@@ -93,9 +94,16 @@ class BackstageRendition(AbstractRendition):
     def url(self):
         """On object storage, the public copy of a public photo's rendition, else a presigned
         URL of the private bucket (made only while showing a page its viewer may see)."""
+        # The stored name, without wrapping it in a FieldFile first (a gallery names a few
+        # hundred renditions per page view).
+        name = self.__dict__.get("file")
+        if not isinstance(name, str) or not name:
+            name = self.file.name
+            if not name:
+                return self.file.url  # Django's error for a rendition without a file
         if object_storage.enabled() and self.image.public_copies:
-            return object_storage.public_url(self.file.name)
-        return self.file.url
+            return object_storage.public_url(name)
+        return self._meta.get_field("file").storage.url(name)
 
 
 class Video(index.Indexed, ClusterableModel):

@@ -101,16 +101,7 @@ def wanted_filters(image, preset):
     memo = image.__dict__.setdefault("_wanted_filters", {})
     if preset in memo:
         return memo[preset]
-    key = (
-        preset,
-        image.width,
-        image.height,
-        image.focal_point_x,
-        image.focal_point_y,
-        image.focal_point_width,
-        image.focal_point_height,
-        image.is_svg(),
-    )
+    key = (preset, *_shape(image))
     wanted = _WANTED.get(key)
     if wanted is None:
         sizes = {}  # by the spec without its format: the size does not depend on it
@@ -130,6 +121,41 @@ def wanted_filters(image, preset):
         _WANTED[key] = wanted
     memo[preset] = wanted
     return wanted
+
+
+def _shape(image):
+    """What the renditions an image needs depend on: its size, focal point and kind."""
+    name = image.__dict__.get("file")  # the stored name, without making a FieldFile
+    if not isinstance(name, str):
+        name = image.file.name or ""
+    return (
+        image.width,
+        image.height,
+        image.focal_point_x,
+        image.focal_point_y,
+        image.focal_point_width,
+        image.focal_point_height,
+        name.lower().endswith(".svg"),  # Wagtail's is_svg()
+    )
+
+
+# wanted_keys by presets and photo shape.
+_WANTED_KEYS = {}
+
+
+def wanted_keys(image, presets):
+    """{(filter spec, focal point key)} of every rendition these presets want made of the
+    image: how renditions are looked up."""
+    key = (tuple(presets), *_shape(image))
+    keys = _WANTED_KEYS.get(key)
+    if keys is None:
+        keys = frozenset(
+            (f.spec, focal_point_key(f, image)) for f in wanted_filter_list(image, presets)
+        )
+        if len(_WANTED_KEYS) > 20_000:
+            _WANTED_KEYS.clear()
+        _WANTED_KEYS[key] = keys
+    return keys
 
 
 def _output_size(image, filter):
@@ -200,12 +226,13 @@ def missing_renditions(needs):
     for image, presets in needs:
         if image is None:
             continue
-        made = _prefetched_index(image)
-        if made is None:
+        index = _prefetched_index(image)
+        if index is not None:
+            made = index.keys()
+        else:
             made = {(r.filter_spec, r.focal_point_key) for r in _prefetched(image)}
-        for f in wanted_filter_list(image, presets):
-            if (f.spec, focal_point_key(f, image)) not in made:
-                return True
+        if not wanted_keys(image, presets) <= made:
+            return True
     return False
 
 
@@ -309,7 +336,9 @@ def prefetch_renditions(images, presets=None):
 def _bound_to(rendition, image, copy_it):
     if copy_it:
         rendition = copy.copy(rendition)
-    rendition.image = image
+    # What `rendition.image = image` does for an image of the same id, without the
+    # descriptor's checks (a few hundred renditions a gallery page).
+    rendition._meta.get_field("image").set_cached_value(rendition, image)
     return rendition
 
 

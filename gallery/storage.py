@@ -1,8 +1,12 @@
 """The media folder on this machine's disk (the default without object storage)."""
 
+import re
 from urllib.parse import quote
 
 from django.core.files.storage import FileSystemStorage
+
+# Characters `quote` leaves as they are (with the safe ones below).
+_NOTHING_TO_QUOTE = re.compile(r"[A-Za-z0-9_.\-~/!*()']*")
 
 
 class MediaFolderStorage(FileSystemStorage):
@@ -17,4 +21,7 @@ class MediaFolderStorage(FileSystemStorage):
     def url(self, name):
         if name is None:
             return super().url(name)
-        return self.base_url + quote(name.replace("\\", "/").lstrip("/"), safe="/~!*()'")
+        name = name.replace("\\", "/").lstrip("/")
+        if _NOTHING_TO_QUOTE.fullmatch(name):  # e.g. images/42.w960.avif, most names
+            return self.base_url + name
+        return self.base_url + quote(name, safe="/~!*()'")

@@ -4,17 +4,28 @@ Built from the page being shown only: no other page's data enters here, so a pri
 page cannot leak through the structured data of a public one.
 """
 
+from django.utils.encoding import iri_to_uri
 from wagtail.models import Site
 
 from filmsheets.models import FilmSheetPage
 from gallery.blocks import BackstageGalleryBlock
 from gallery.renditions import largest_jpeg_url
-from gallery.streams import block_values
+from gallery.streams import blocks_where
 from home.models import AboutPage, HomePage
 
 
 def absolute(request, url):
-    return request.build_absolute_uri(url) if url and request is not None else url
+    """The URL made absolute for this request, as `request.build_absolute_uri` makes it; a
+    path is joined to the site's origin, worked out once per request (a gallery names one
+    URL a photo)."""
+    if not url or request is None or url.startswith(("http://", "https://")):
+        return url
+    if not url.startswith("/") or url.startswith("//"):
+        return request.build_absolute_uri(url)
+    origin = getattr(request, "_absolute_origin", None)
+    if origin is None:
+        origin = request._absolute_origin = request.build_absolute_uri("/")[:-1]
+    return origin + iri_to_uri(url)
 
 
 def image_url(request, image, preset="wide"):
@@ -49,13 +60,15 @@ def image_object(request, image, caption="", credit=""):
     return data
 
 
+def _is_gallery(block):
+    return isinstance(block, BackstageGalleryBlock)
+
+
 def galleries(request, page, stream_value, default_credit=""):
     """One ImageGallery per backstage gallery block of the page; photos without a credit
     take the site's default photo credit."""
     found = []
-    for block, value in block_values(stream_value):
-        if not isinstance(block, BackstageGalleryBlock):
-            continue
+    for _block, value in blocks_where(stream_value, _is_gallery):
         photos = [p for p in value.get("photos") or [] if p.image]
         if not photos:
             continue

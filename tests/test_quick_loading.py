@@ -1,0 +1,70 @@
+"""Renditions loaded by gallery.dimensions.QuickLoading are the instances Django would make."""
+
+from django.db.models.signals import post_init
+from django.test import TestCase
+
+from gallery.models import BackstageImage, BackstageRendition
+from gallery.renditions import ensure_renditions
+from tests.factories import ImageFactory
+
+
+def django_loaded(queryset):
+    """The same rows made by Django's own Model.from_db."""
+    model = queryset.model
+    fields = [f.attname for f in model._meta.concrete_fields]
+    return [model(*row) for row in queryset.values_list(*fields)]
+
+
+class QuickLoadingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.image = ImageFactory()
+        ensure_renditions(cls.image, ("tile", "lightbox"))
+
+    def renditions(self):
+        return BackstageRendition.objects.filter(image=self.image).order_by("pk")
+
+    def test_a_rendition_is_the_instance_django_makes(self):
+        quick = list(self.renditions())
+        self.assertGreaterEqual(len(quick), 3)
+        for ours, theirs in zip(quick, django_loaded(self.renditions()), strict=True):
+            self.assertIs(type(ours), BackstageRendition)
+            self.assertEqual(
+                {k: v for k, v in vars(ours).items() if k != "_state"},
+                {k: v for k, v in vars(theirs).items() if k != "_state"},
+            )
+            self.assertFalse(ours._state.adding)
+            self.assertEqual(ours._state.db, "default")
+            self.assertEqual(ours.file.name, theirs.file.name)
+            self.assertEqual((ours.width, ours.height), (theirs.width, theirs.height))
+            self.assertEqual(ours.image, self.image)
+            ours.save()  # saved as an existing row, not added again
+        self.assertEqual(self.renditions().count(), len(quick))
+
+    def test_another_listener_gets_djangos_way(self):
+        seen = []
+
+        def listener(sender, instance, **kwargs):
+            seen.append(instance.pk)
+
+        post_init.connect(listener, sender=BackstageRendition)
+        try:
+            loaded = list(self.renditions())
+        finally:
+            post_init.disconnect(listener, sender=BackstageRendition)
+        self.assertEqual(seen, [r.pk for r in loaded])
+        seen.clear()
+        list(self.renditions())
+        self.assertEqual(seen, [])
+
+    def test_deferred_fields_and_images_get_djangos_way(self):
+        deferred = self.renditions().only("pk", "image").first()
+        self.assertEqual(
+            deferred.get_deferred_fields(),
+            {"filter_spec", "file", "width", "height", "focal_point_key"},
+        )
+        self.assertEqual(deferred.width, deferred.file.width)  # read on demand, as Django does
+        image = BackstageImage.objects.get(pk=self.image.pk)
+        # Wagtail's images set the alt text of where they are used in __init__.
+        self.assertIsNone(image.contextual_alt_text)
+        self.assertFalse(image.decorative)
