@@ -222,6 +222,13 @@ class BackstageGalleryBlock(blocks.StructBlock):
         default_credit = (parent_context or {}).get("default_photo_credit") or ""
         context["gallery_credit"], photos = value.credited_photos(str(default_credit))
         context["gallery_photos"] = photos
+        # Each photo's link names the gallery's one "opens larger" hint (aria-describedby);
+        # galleries are numbered in the order a page shows them.
+        request = context.get("request")
+        number = getattr(request, "galleries_shown", 0) + 1
+        if request is not None:
+            request.galleries_shown = number
+        context["gallery_hint_id"] = f"gallery-{number}-hint"
         context["gallery_items"] = self.items(value, photos, context)
         return context
 
@@ -229,10 +236,15 @@ class BackstageGalleryBlock(blocks.StructBlock):
         """The <li> of every photo, as one piece of markup made here in one pass rather than
         by a template loop (a gallery's cost per photo is most of a large gallery page's):
         its picture in the layout's preset, a link to the viewer's rendition, caption and
-        credit. Every value is escaped; the picture's markup is picture_preset's."""
+        credit. Every value is escaped; the picture's markup is picture_preset's.
+
+        Each photo's markup is repeated up to hundreds of times, so it carries no class of
+        its own (site.css styles `.gallery__list a` and `figcaption`) and names the
+        gallery's hint rather than repeating it."""
         layout = value.get("layout") or "grid"
         preset, viewer = GALLERY_LAYOUT_PRESETS.get(layout, GALLERY_LAYOUT_PRESETS["grid"])
         eager_first = context.get("eager_first")
+        hint = f' aria-describedby="{context["gallery_hint_id"]}"'
         # All the tags below read of the template's context (a lookup through its layers).
         tag_context = {"request": context.get("request")}
         items = []
@@ -248,19 +260,14 @@ class BackstageGalleryBlock(blocks.StructBlock):
             large = rendition_url(tag_context, image, viewer)
             style = f' style="--ratio: {aspect_ratio(image)}"' if layout == "sequence" else ""
             # Until its large rendition is made, a photo does not open.
-            link = f' href="{escape(large)}" data-lightbox-item' if large else ""
-            hint = '<span class="visually-hidden"> (open larger)</span>' if large else ""
-            caption = photo.caption_text()
-            figcaption = "".join(
-                f'<span class="gallery__{kind}">{escape(str(text))}</span>'
-                for kind, text in (("caption-text", caption), ("credit", credit))
-                if text
-            )
-            if figcaption:
-                figcaption = f'<figcaption class="gallery__caption">{figcaption}</figcaption>'
+            link = f' href="{escape(large)}"{hint}' if large else ""
+            caption = escape(str(photo.caption_text() or ""))
+            if credit:
+                caption += f'<span class="gallery__credit">{escape(str(credit))}</span>'
+            figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
             items.append(
-                f'<li><figure{style}><a class="gallery__open"{link} data-photo="{image.pk}">'
-                f"{picture}{hint}</a>{figcaption}</figure></li>"
+                f'<li><figure{style}><a{link} data-photo="{image.pk}">{picture}</a>'
+                f"{figcaption}</figure></li>"
             )
         return mark_safe("".join(items))  # noqa: S308 - every value above is escaped
 

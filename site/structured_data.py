@@ -56,7 +56,6 @@ def image_object(request, image, caption="", credit=""):
         data["creditText"] = credit
     if image.licence:
         data["copyrightNotice"] = image.licence
-    data["width"], data["height"] = image.width, image.height
     return data
 
 

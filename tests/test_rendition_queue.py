@@ -33,7 +33,8 @@ QUEUE_IN_MEMORY = {
     "background": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
 }
 SRCSET = re.compile(r'srcset="([^"]*)"')
-LIGHTBOX_LINK = re.compile(r'<a class="gallery__open" href="([^"]*)"')
+# A gallery photo that opens in the viewer: (the viewer's URL, the photo's id).
+LIGHTBOX_LINK = re.compile(r'<a href="([^"]*)" aria-describedby="[^"]+" data-photo="(\d+)"')
 
 
 def queued():
@@ -109,7 +110,9 @@ class VisitorRequestTests(RenditionTestCase):
             self.assertEqual(html.count("data-pending"), 5)
             self.assertNotIn("/media/images/", html)
             self.assertNotIn("poster=", html)
-            self.assertNotIn("data-lightbox-item", html)
+            self.assertEqual(LIGHTBOX_LINK.findall(html), [])
+            self.assertGreater(html.count("<a data-photo="), 0)  # links without a target
+            self.assertEqual(html.count("<a data-photo="), html.count("data-photo="))
         self.assertIn("viewBox=%220%200%20480%20360%22", first)  # the large photo's 4:3 tile
         self.assertEqual(queued(), [(make_page_renditions.module_path, [self.sheet.pk])])
 
@@ -132,12 +135,14 @@ class VisitorRequestTests(RenditionTestCase):
         viewer.delete()
         html = self.visit(self.sheet)
         self.assertNotIn("data-pending", html)  # its tile is there: it shows, but does not open
-        self.assertEqual(len(LIGHTBOX_LINK.findall(html)), 3)
-        self.assertNotIn(f'data-lightbox-item data-photo="{self.large.pk}"', html)
+        opening = [photo for _url, photo in LIGHTBOX_LINK.findall(html)]
+        self.assertEqual(len(opening), 3)
+        self.assertNotIn(str(self.large.pk), opening)
+        self.assertIn(f'<a data-photo="{self.large.pk}">', html)
         self.assertEqual(queued(), [(make_page_renditions.module_path, [self.sheet.pk])])
         run_queue()
         made = self.large.renditions.get(filter_spec="width-2560|format-jpeg")
-        self.assertIn(made.url, LIGHTBOX_LINK.findall(self.visit(self.sheet)))
+        self.assertIn((made.url, str(self.large.pk)), LIGHTBOX_LINK.findall(self.visit(self.sheet)))
 
     def test_cards_of_other_pages_queue_their_own_image_once(self):
         home = self.tree["home"]
@@ -183,7 +188,7 @@ class WidthTests(RenditionTestCase):
         html = self.visit(self.sheet)
         lightbox = self.large.renditions.get(filter_spec="width-2560|format-jpeg")
         self.assertEqual(lightbox.width, 1000)
-        self.assertIn(lightbox.url, LIGHTBOX_LINK.findall(html))
+        self.assertIn(lightbox.url, [url for url, _photo in LIGHTBOX_LINK.findall(html)])
 
 
 class FailureTests(RenditionTestCase):

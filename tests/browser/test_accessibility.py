@@ -103,7 +103,7 @@ def test_checks_catch_a_nameless_control_without_focus_indicator(open_page_type)
 
 def test_lightbox_works_with_keyboard_alone(open_page_type):
     page = open_page_type("film-sheet")
-    opener = page.locator("[data-lightbox-item]").first
+    opener = page.locator("a[href][data-photo]").first
     for _ in range(80):
         page.keyboard.press("Tab")
         if opener.evaluate("element => element === document.activeElement"):

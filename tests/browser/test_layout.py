@@ -46,6 +46,9 @@ def test_page_fits_width_and_does_not_shift(open_page_type, screenshots_dir, cas
     )
     if case in GALLERY_SCREENSHOTS:
         page.locator(GALLERY_SCREENSHOTS[case]).scroll_into_view_if_needed()
+        # A gallery off screen is not laid out (content-visibility: auto) until a frame
+        # after it comes into view; only then do its photos take space and start loading.
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => setTimeout(r)))")
         wait_for_images(page)
         page.screenshot(path=screenshots_dir / f"{case}-{width}-gallery.png", animations="disabled")
 
@@ -60,7 +63,7 @@ def test_page_fits_width_and_does_not_shift(open_page_type, screenshots_dir, cas
 @pytest.mark.parametrize("width", [360, 1440])
 def test_open_lightbox_fits_the_screen(open_page_type, screenshots_dir, width):
     page = open_page_type("film-sheet", **context_options(width))
-    opener = page.locator("[data-lightbox-item]").nth(1)
+    opener = page.locator("a[href][data-photo]").nth(1)
     opener.scroll_into_view_if_needed()
     opener.click()
     viewer = page.get_by_role("dialog", name="Photo viewer")

@@ -73,7 +73,7 @@ def test_photo_found_by_search_opens_on_its_sheet_in_the_viewer(visitor):
     # The first place the sheet shows that photo, and its position in its own gallery.
     item = page.locator(f'[data-gallery] [data-photo="{photo_id}"]').first
     gallery_items = item.locator("xpath=ancestor::*[@data-gallery][1]").locator(
-        "[data-lightbox-item]"
+        "a[href][data-photo]"
     )
     position = gallery_items.evaluate_all(
         "(items, id) => items.findIndex((el) => el.dataset.photo === id) + 1", photo_id
@@ -83,9 +83,14 @@ def test_photo_found_by_search_opens_on_its_sheet_in_the_viewer(visitor):
     alt = item.locator("img").get_attribute("alt")
     assert alt, "the gallery photo has no alt text"
     expect(image).to_have_attribute("alt", alt)
-    caption = item.locator("xpath=ancestor::figure[1]").locator(".gallery__caption-text")
+    # The caption is the figcaption's own text (the credit is its .gallery__credit).
+    caption = item.locator("xpath=ancestor::figure[1]/figcaption")
     if caption.count():
-        expect(viewer.locator(".lightbox__caption-text")).to_have_text(caption.inner_text())
+        own_text = caption.evaluate(
+            "el => [...el.childNodes].filter((n) => n.nodeType === 3)"
+            ".map((n) => n.textContent).join('').trim()"
+        )
+        expect(viewer.locator(".lightbox__caption-text")).to_have_text(own_text)
     expect(viewer.locator(".lightbox__counter")).to_have_text(
         f"{position} / {gallery_items.count()}"
     )
@@ -163,13 +168,13 @@ def test_sixty_photo_gallery_shows_every_photo_ready_to_open(new_context):
     gallery = page.get_by_role("region", name=BIG_GALLERY_TITLE, exact=True)
     expect(gallery.locator("img")).to_have_count(BIG_GALLERY_PHOTOS)
     # A photo opens only once its large rendition exists.
-    expect(gallery.locator("[data-lightbox-item]")).to_have_count(BIG_GALLERY_PHOTOS)
+    expect(gallery.locator("a[href][data-photo]")).to_have_count(BIG_GALLERY_PHOTOS)
     scroll_through(page)
     broken = gallery.locator("img").evaluate_all(
         "images => images.filter((img) => !img.naturalWidth).map((img) => img.currentSrc)"
     )
     assert not broken, f"photos that did not load: {broken}"
-    last = gallery.locator("[data-lightbox-item]").last
+    last = gallery.locator("a[href][data-photo]").last
     last.click()
     viewer = page.get_by_role("dialog", name="Photo viewer")
     expect(viewer.locator(".lightbox__counter")).to_have_text(

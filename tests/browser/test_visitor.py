@@ -73,7 +73,7 @@ def test_visitor_moves_through_gallery_lightbox_with_keys_and_swipes(visitor):
     activate(page.get_by_role("link", name=content.FILMS[0]["title"]), touch)
     expect(page.get_by_role("heading", level=1)).to_have_text(content.FILMS[0]["title"])
     gallery = page.locator("[data-gallery]").first
-    photos = gallery.locator("[data-lightbox-item]")
+    photos = gallery.locator("a[href][data-photo]")
     count = photos.count()
     assert count >= 3, "the demo galleries hold several photos"
     first_alt = photos.first.locator("img").get_attribute("alt")

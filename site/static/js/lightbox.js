@@ -1,7 +1,7 @@
 /*
  * Full-screen viewer for backstage galleries.
  *
- * Each gallery ([data-gallery]) holds links ([data-lightbox-item]) to a large rendition of
+ * Each gallery ([data-gallery]) holds links (a[href][data-photo]) to a large rendition of
  * its photos, so without JavaScript a photo still opens on its own. With it, the link opens
  * a modal dialog that moves through that gallery only: arrow keys, swipes or the buttons,
  * Escape or the close button to leave, and focus goes back to the photo it came from.
@@ -130,6 +130,21 @@
   // What the viewer shows of a photo, read from the gallery's own markup: the link to the
   // large file, the thumbnail's alt text, the caption and credit under it (or the credit
   // every photo of the gallery shares).
+  // The caption is the figcaption's own text; the credit is in its .gallery__credit.
+  var ITEMS = "a[href][data-photo]";
+
+  function captionText(figure) {
+    var figcaption = figure && figure.querySelector("figcaption");
+    if (!figcaption) {
+      return "";
+    }
+    return Array.prototype.filter.call(figcaption.childNodes, function (node) {
+      return node.nodeType === Node.TEXT_NODE;
+    }).map(function (node) {
+      return node.textContent;
+    }).join("").trim();
+  }
+
   function describe(item) {
     var figure = item.closest("figure");
     var gallery = item.closest("[data-gallery]");
@@ -141,7 +156,7 @@
     return {
       src: item.getAttribute("href"),
       alt: image ? image.getAttribute("alt") || "" : "",
-      caption: text(figure, ".gallery__caption-text"),
+      caption: captionText(figure),
       credit: text(figure, ".gallery__credit") || (gallery && gallery.getAttribute("data-credit")) || ""
     };
   }
@@ -183,7 +198,7 @@
     if (!ui) {
       ui = build();
     }
-    state.items = Array.prototype.slice.call(gallery.querySelectorAll("[data-lightbox-item]"));
+    state.items = Array.prototype.slice.call(gallery.querySelectorAll(ITEMS));
     state.opener = item;
     state.open = true;
     var single = state.items.length < 2;
@@ -283,7 +298,7 @@
         event.shiftKey || event.altKey) {
       return;
     }
-    var item = event.target.closest("[data-lightbox-item]");
+    var item = event.target.closest(ITEMS);
     var gallery = item && item.closest("[data-gallery]");
     if (!gallery) {
       return;
@@ -294,7 +309,7 @@
 
   Array.prototype.forEach.call(galleries, function (gallery) {
     gallery.classList.add("has-viewer");
-    Array.prototype.forEach.call(gallery.querySelectorAll("[data-lightbox-item]"), function (item) {
+    Array.prototype.forEach.call(gallery.querySelectorAll(ITEMS), function (item) {
       item.setAttribute("aria-haspopup", "dialog");
     });
   });
@@ -310,7 +325,7 @@
       return;
     }
     item.scrollIntoView({ block: "center" });
-    if (item.hasAttribute("data-lightbox-item")) {
+    if (item.hasAttribute("href")) {
       open(item.closest("[data-gallery]"), item);
     }
   }
