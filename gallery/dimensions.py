@@ -15,6 +15,7 @@ Django does for every row cost more than reading it:
   `post_init` listener is connected for the model.
 """
 
+from django.db import connections
 from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
@@ -53,26 +54,71 @@ def _only_the_dimension_check(model):
     return check is not None and not async_receivers and sync_receivers == [check]
 
 
+def _attnames(model):
+    attnames = _ATTNAMES.get(model)
+    if attnames is None:
+        attnames = _ATTNAMES[model] = tuple(f.attname for f in model._meta.concrete_fields)
+    return attnames
+
+
+def _quick(model):
+    return model.__init__ is Model.__init__ and _only_the_dimension_check(model)
+
+
+def load_quickly(queryset):
+    """The queryset's instances, its rows read from the cursor in one go and made into
+    instances by `QuickLoading` (the ORM's own iteration costs more per row than the rest
+    of loading it). Django's iteration wherever a column needs converting from what the
+    database returns, or the model is not loaded quickly (see `QuickLoading.from_db`)."""
+    model = queryset.model
+    connection = connections[queryset.db]
+    if not issubclass(model, QuickLoading) or not _quick(model) or _converts(model, connection):
+        return list(queryset)
+    attnames = _attnames(model)
+    sql, params = queryset.values_list(*attnames).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    check = _DIMENSION_CHECKS[model]
+    return [_made(model, attnames, row, queryset.db, check) for row in rows]
+
+
+def _made(model, attnames, values, db, dimension_check):
+    instance = model.__new__(model)
+    # What Model.__init__ sets: every column's value under its attribute name (the file's
+    # descriptor and the foreign key's store them as they are) and a state.
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    instance._state = ModelState()
+    instance._state.adding = False
+    instance._state.db = db
+    dimension_check(sender=model, instance=instance)
+    return instance
+
+
+def _converts(model, connection):
+    """Whether any column of the model is converted after reading, on this database."""
+    key = (model, connection.alias)
+    found = _CONVERTS.get(key)
+    if found is None:
+        table = model._meta.db_table
+        found = _CONVERTS[key] = any(
+            field.get_db_converters(connection)
+            or connection.ops.get_db_converters(field.get_col(table))
+            for field in model._meta.concrete_fields
+        )
+    return found
+
+
+_CONVERTS = {}
+
+
 class QuickLoading:
     """For models whose rows are loaded by the hundred on a page view (renditions)."""
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        attnames = _ATTNAMES.get(cls)
-        if attnames is None:
-            attnames = _ATTNAMES[cls] = tuple(f.attname for f in cls._meta.concrete_fields)
-        if (
-            len(values) != len(attnames)
-            or cls.__init__ is not Model.__init__  # a model that sets more when made
-            or not _only_the_dimension_check(cls)
-        ):
+        attnames = _attnames(cls)
+        # Not for a model that sets more when made (an __init__ of its own).
+        if len(values) != len(attnames) or not _quick(cls):
             return super().from_db(db, field_names, values)
-        instance = cls.__new__(cls)
-        # What Model.__init__ sets: every column's value under its attribute name (the
-        # file's descriptor and the foreign key's store them as they are) and a state.
-        instance.__dict__.update(zip(attnames, values, strict=True))
-        instance._state = ModelState()
-        instance._state.adding = False
-        instance._state.db = db
-        _DIMENSION_CHECKS[cls](sender=cls, instance=instance)
-        return instance
+        return _made(cls, attnames, values, db, _DIMENSION_CHECKS[cls])

@@ -20,6 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
+from gallery.dimensions import load_quickly
 from gallery.models import RenditionFailure
 
 logger = logging.getLogger(__name__)
@@ -317,7 +318,7 @@ def prefetch_renditions(images, presets=None):
             filter_spec__in={f.spec for name in presets for f in preset_filters(name)}
         )
     by_image = {}
-    for rendition in renditions:
+    for rendition in load_quickly(renditions):
         by_image.setdefault(rendition.image_id, []).append(rendition)
     bound = set()
     for image in images:

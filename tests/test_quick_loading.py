@@ -3,6 +3,7 @@
 from django.db.models.signals import post_init
 from django.test import TestCase
 
+from gallery.dimensions import load_quickly
 from gallery.models import BackstageImage, BackstageRendition
 from gallery.renditions import ensure_renditions
 from tests.factories import ImageFactory
@@ -68,3 +69,16 @@ class QuickLoadingTests(TestCase):
         # Wagtail's images set the alt text of where they are used in __init__.
         self.assertIsNone(image.contextual_alt_text)
         self.assertFalse(image.decorative)
+
+    def test_a_queryset_read_in_one_go_gives_the_same_instances_in_one_query(self):
+        queryset = self.renditions().filter(filter_spec__contains="format-")
+        with self.assertNumQueries(1):
+            quick = load_quickly(queryset)
+        self.assertEqual(
+            [{k: v for k, v in vars(r).items() if k != "_state"} for r in quick],
+            [{k: v for k, v in vars(r).items() if k != "_state"} for r in queryset],
+        )
+        self.assertTrue(all(not r._state.adding and r._state.db == "default" for r in quick))
+        # A model that is not loaded quickly (Wagtail's images set more in __init__).
+        images = load_quickly(BackstageImage.objects.filter(pk=self.image.pk))
+        self.assertIsNone(images[0].contextual_alt_text)

@@ -16,6 +16,7 @@ from tests.benchmarks.environment import prepare
 
 WORKDIR = prepare("bts-bench-")
 
+from django.core.files.base import ContentFile  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -31,6 +32,9 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+# Photos large enough for every width a gallery tile has (480 and 960 px) and the viewer's
+# own size, so the sheets name as many renditions as the owner's camera photos make.
+PHOTO_SIZE = tuple(int(n) for n in os.environ.get("BENCH_PHOTO_SIZE", "1000x750").split("x"))
 GALLERY_SIZES = [int(n) for n in os.environ.get("BENCH_GALLERY_SIZES", "5,30,60,120").split(",")]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 
@@ -77,7 +81,10 @@ def paired_ratio(client, small_url, large_url):
 
 
 def main():
-    print(f"database: {connection.vendor}  workdir: {WORKDIR}  repeat: {REPEAT}")
+    print(
+        f"database: {connection.vendor}  workdir: {WORKDIR}  repeat: {REPEAT}  "
+        f"photos: {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]}"
+    )
     from gallery.tasks import make_page_renditions
     from showreels.models import AccessPass
     from tests.factories import (
@@ -87,15 +94,20 @@ def main():
         VideoFactory,
         build_site,
         gallery_block,
+        image_bytes,
         make_private,
         video_block,
     )
+
+    def photo(n):
+        bytes_ = image_bytes(*PHOTO_SIZE, color=(n % 255, 60, 90))
+        return ImageFactory(file=ContentFile(bytes_, name=f"photo-{n}.jpg"))
 
     tree = build_site()
     rows = []
     sheets = {}
     for size in GALLERY_SIZES:
-        images = ImageFactory.create_batch(size)
+        images = [photo(n) for n in range(size)]
         sheet = FilmSheetPageFactory(
             parent=tree["films"], key_image=images[0], body=[gallery_block(images)]
         )
