@@ -8,10 +8,11 @@ Django does for every row cost more than reading it:
   FieldFile. The same check is made here first on the stored values, and Django's own runs
   only when one is missing (a new instance being built with a file, as in an upload).
 - `Model.__init__` sets each field through its descriptor and sends `pre_init` and
-  `post_init`. A rendition row that has all its fields is loaded by `QuickLoading.from_db`
+  `post_init`. A row that has all its fields is loaded by `QuickLoading.from_db`
   (Django's documented hook for this) straight into the instance, with the dimension check
-  above. Django's own way is taken for rows with deferred fields, for a model whose class
-  sets more in `__init__` (Wagtail's images do), and while any other `pre_init` or
+  above, and what the model's own `__init__` sets besides (Wagtail's images: the alt text
+  of where they are shown). Django's own way is taken for rows with deferred fields, for a
+  model whose `__init__` is not the one it declares, and while any other `pre_init` or
   `post_init` listener is connected for the model.
 """
 
@@ -62,7 +63,8 @@ def _attnames(model):
 
 
 def _quick(model):
-    return model.__init__ is Model.__init__ and _only_the_dimension_check(model)
+    known_init = model.__init__ in (Model.__init__, model.quick_loading_init)
+    return known_init and _only_the_dimension_check(model)
 
 
 def load_quickly(queryset):
@@ -91,6 +93,7 @@ def _made(model, attnames, values, db, dimension_check):
     instance._state = ModelState()
     instance._state.adding = False
     instance._state.db = db
+    instance.__dict__.update(model.quick_loading_extras)
     dimension_check(sender=model, instance=instance)
     return instance
 
@@ -113,12 +116,19 @@ _CONVERTS = {}
 
 
 class QuickLoading:
-    """For models whose rows are loaded by the hundred on a page view (renditions)."""
+    """For models whose rows are loaded by the hundred on a page view (photos, renditions).
+
+    A model with an `__init__` of its own names it in `quick_loading_init`, and what it sets
+    besides the fields in `quick_loading_extras` (tests/test_quick_loading.py checks that
+    instances come out the same both ways); a model whose `__init__` is another is loaded
+    Django's way."""
+
+    quick_loading_init = None
+    quick_loading_extras = {}
 
     @classmethod
     def from_db(cls, db, field_names, values):
         attnames = _attnames(cls)
-        # Not for a model that sets more when made (an __init__ of its own).
         if len(values) != len(attnames) or not _quick(cls):
             return super().from_db(db, field_names, values)
         return _made(cls, attnames, values, db, _DIMENSION_CHECKS[cls])

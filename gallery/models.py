@@ -24,8 +24,12 @@ from gallery.validators import VIDEO_EXTENSIONS, validate_caption_file, validate
 from gallery.video_panels import VideoFileInput, VideoProcessingPanel
 
 
-class BackstageImage(AbstractImage):
+class BackstageImage(QuickLoading, AbstractImage):
     """A photo in the library, with what the owner needs to credit and license it."""
+
+    # What AbstractImage.__init__ sets besides the fields (gallery/dimensions.py).
+    quick_loading_init = AbstractImage.__init__
+    quick_loading_extras = {"decorative": False, "contextual_alt_text": None}
 
     caption = models.CharField(max_length=300, blank=True)
     credit = models.CharField(
