@@ -7,7 +7,11 @@ from pathlib import Path
 
 
 def prepare(prefix):
-    """Point Django at a new temporary folder and database, set it up and migrate."""
+    """Point Django at a new temporary folder and database, set it up and migrate.
+
+    BENCH_DATABASE_URL: PostgreSQL instead of SQLite (an empty database). BENCH_REDIS_URL:
+    the caches in Redis (a database the benchmark empties, e.g. redis://127.0.0.1:6379/9).
+    """
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ.update(
         {
@@ -31,6 +35,14 @@ def prepare(prefix):
             "PAGE_CACHE_SECONDS": os.environ.get("BENCH_PAGE_CACHE_SECONDS", "0"),
         }
     )
+    redis_url = os.environ.get("BENCH_REDIS_URL")
+    if redis_url:
+        # The caches in Redis, in a database of the benchmark's own that it empties first:
+        # a page id of an earlier run's database must not find that run's cache entries.
+        os.environ["REDIS_URL"] = redis_url
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
     import django
 
     django.setup()
