@@ -1,8 +1,10 @@
 """The owner in the Wagtail admin: a new film sheet with uploaded photos, privacy, passes."""
 
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
@@ -78,9 +80,14 @@ def test_owner_publishes_film_sheet_with_uploaded_gallery_seen_on_public_site(
         path = jpeg_file(tmp_path, f"quarry-{index}.jpg", seed=f"{FILM_TITLE}-{index}")
         upload_photo_in_chooser(page, f"body-0-value-photos-{index}", photo, path)
 
-    # Wagtail 8 autosaves a new page as it is filled in, and a publish posted to the "add"
-    # address while an autosave is creating the page is refused (its slug is taken). The
-    # owner saves the draft first, as he would, and publishes from the page's edit view.
+    # Wagtail 8 autosaves a new page as it is filled in (half a second after the last
+    # change) and then moves the editor to the page's edit address; a save posted to the
+    # "add" address while that autosave is creating the page is refused (its slug is
+    # taken). The owner saves the draft once the autosave has had its chance, as he would,
+    # and publishes from the page's edit view.
+    page.wait_for_load_state("networkidle")
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"), timeout=5000)
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Save draft").first.click()
     expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/"))
