@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from gallery import object_storage
 from gallery.captions import to_webvtt
-from gallery.dimensions import QuickLoading
+from gallery.dimensions import QuickLoading, stored_file_name
 from gallery.metadata import jpeg_without_metadata
 from gallery.probe import codec_label
 from gallery.validators import VIDEO_EXTENSIONS, validate_caption_file, validate_video_file
@@ -98,13 +98,9 @@ class BackstageRendition(QuickLoading, AbstractRendition):
     def url(self):
         """On object storage, the public copy of a public photo's rendition, else a presigned
         URL of the private bucket (made only while showing a page its viewer may see)."""
-        # The stored name, without wrapping it in a FieldFile first (a gallery names a few
-        # hundred renditions per page view).
-        name = self.__dict__.get("file")
-        if not isinstance(name, str) or not name:
-            name = self.file.name
-            if not name:
-                return self.file.url  # Django's error for a rendition without a file
+        name = stored_file_name(self)
+        if not name:
+            return self.file.url  # Django's error for a rendition without a file
         if object_storage.enabled() and self.image.public_copies:
             return object_storage.public_url(name)
         return self._meta.get_field("file").storage.url(name)

@@ -20,7 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
-from gallery.dimensions import load_quickly
+from gallery.dimensions import load_quickly, stored_file_name
 from gallery.models import RenditionFailure
 
 logger = logging.getLogger(__name__)
@@ -126,9 +126,7 @@ def wanted_filters(image, preset):
 
 def _shape(image):
     """What the renditions an image needs depend on: its size, focal point and kind."""
-    name = image.__dict__.get("file")  # the stored name, without making a FieldFile
-    if not isinstance(name, str):
-        name = image.file.name or ""
+    name = stored_file_name(image)
     return (
         image.width,
         image.height,
