@@ -89,6 +89,7 @@ class FilmIndexPage(CheckedViewRestrictions, Page):
         sheets = (
             FilmSheetPage.objects.child_of(self)
             .live()
+            .defer_streamfields()  # a card shows none of a sheet's galleries
             .select_related("key_image")
             .prefetch_related("roles", "key_image__renditions")
             .order_by("-year", "title")
@@ -300,7 +301,11 @@ class FilmSheetPage(CheckedViewRestrictions, LibraryImagesMixin, Page):
         """The previous and next film of the index as visitors see it (newest first)."""
         films = visible_pages(
             request,
-            FilmSheetPage.objects.live().sibling_of(self).order_by("-year", "title", "pk"),
+            # Titles and links only: not every film's galleries, read for each sheet shown.
+            FilmSheetPage.objects.live()
+            .sibling_of(self)
+            .defer_streamfields()
+            .order_by("-year", "title", "pk"),
         )
         ids = [film.pk for film in films]
         if self.pk not in ids:
@@ -313,7 +318,7 @@ class FilmSheetPage(CheckedViewRestrictions, LibraryImagesMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         self.prefetch_library()
-        context["showreels"] = visible_pages(request, self.showreels.live())
+        context["showreels"] = visible_pages(request, self.showreels.live().defer_streamfields())
         context["previous_film"], context["next_film"] = self.neighbours(request)
         return context
 

@@ -16,6 +16,8 @@ Django does for every row cost more than reading it:
   `post_init` listener is connected for the model.
 """
 
+import copy
+
 from django.db import connections
 from django.db.models import Model
 from django.db.models.base import ModelState
@@ -82,27 +84,75 @@ def load_quickly(queryset):
     instances by `QuickLoading` (the ORM's own iteration costs more per row than the rest
     of loading it). Django's iteration wherever a column needs converting from what the
     database returns, or the model is not loaded quickly (see `QuickLoading.from_db`)."""
+    rows = _rows(queryset)
+    if rows is None:
+        return list(queryset)
+    model, db = queryset.model, queryset.db
+    attnames, check = _attnames(model), _DIMENSION_CHECKS[model]
+    return [_made(model, attnames, row, db, check) for row in rows]
+
+
+def load_quickly_for(queryset, field_name, targets):
+    """For each of `targets`, a list of the queryset's instances whose foreign key
+    `field_name` points at it, with that relation already set to it (reading it costs no
+    query): what `prefetch_related` gives, at less cost a row, as `load_quickly` loads.
+
+    The rows are read once. A target listed twice (a photo shown twice on a page, with a
+    different alt text each time) gets instances of its own each time."""
+    model = queryset.model
+    field = model._meta.get_field(field_name)
+    rows = _rows(queryset)
+    if rows is None:
+        by_key = {}
+        for instance in queryset:
+            by_key.setdefault(getattr(instance, field.attname), []).append(instance)
+        found, seen = [], set()
+        for target in targets:
+            instances = by_key.get(target.pk, [])
+            if target.pk in seen:
+                instances = [copy.copy(instance) for instance in instances]
+            seen.add(target.pk)
+            for instance in instances:
+                field.set_cached_value(instance, target)
+            found.append(instances)
+        return found
+    attnames, check, db = _attnames(model), _DIMENSION_CHECKS[model], queryset.db
+    position, cache_name = attnames.index(field.attname), field.cache_name
+    by_key = {}
+    for row in rows:
+        by_key.setdefault(row[position], []).append(row)
+    return [
+        [
+            _made(model, attnames, row, db, check, fields_cache={cache_name: target})
+            for row in by_key.get(target.pk, ())
+        ]
+        for target in targets
+    ]
+
+
+def _rows(queryset):
+    """The queryset's rows as tuples of every column (in `_attnames` order), read in one go;
+    None when its model is loaded Django's way."""
     model = queryset.model
     connection = connections[queryset.db]
     if not issubclass(model, QuickLoading) or not _quick(model) or _converts(model, connection):
-        return list(queryset)
-    attnames = _attnames(model)
-    sql, params = queryset.values_list(*attnames).query.sql_with_params()
+        return None
+    sql, params = queryset.values_list(*_attnames(model)).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    check = _DIMENSION_CHECKS[model]
-    return [_made(model, attnames, row, queryset.db, check) for row in rows]
+        return cursor.fetchall()
 
 
-def _made(model, attnames, values, db, dimension_check):
+def _made(model, attnames, values, db, dimension_check, fields_cache=None):
     instance = model.__new__(model)
     # What Model.__init__ sets: every column's value under its attribute name (the file's
     # descriptor and the foreign key's store them as they are) and a state.
     instance.__dict__.update(zip(attnames, values, strict=True))
-    instance._state = ModelState()
-    instance._state.adding = False
-    instance._state.db = db
+    state = instance._state = ModelState()
+    state.adding = False
+    state.db = db
+    if fields_cache is not None:
+        state.fields_cache = fields_cache  # related instances already known
     instance.__dict__.update(model.quick_loading_extras)
     dimension_check(sender=model, instance=instance)
     return instance

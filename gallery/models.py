@@ -105,6 +105,18 @@ class BackstageRendition(QuickLoading, AbstractRendition):
             return object_storage.public_url(name)
         return self._meta.get_field("file").storage.url(name)
 
+    @classmethod
+    def urls(cls, renditions):
+        """The `url` of each rendition, at less cost a rendition than asking each (a gallery
+        page names hundreds): on this machine's disk, the storage is found once."""
+        if object_storage.enabled():
+            return [rendition.url for rendition in renditions]
+        url = cls._meta.get_field("file").storage.url  # the storage's own, found once
+        return [
+            url(name) if (name := stored_file_name(rendition)) else rendition.url
+            for rendition in renditions
+        ]
+
 
 class Video(index.Indexed, ClusterableModel):
     """A video master uploaded by the owner, and what the background worker makes of it:

@@ -10,7 +10,6 @@ plus one at its own full size, never a copy as large as the one before it (Wagta
 enlarge: `width-2560` of a 1200 px photo is 1200 px wide, as `width-1600` already is).
 """
 
-import copy
 import functools
 import hashlib
 import logging
@@ -20,7 +19,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
-from gallery.dimensions import load_quickly, stored_file_name
+from gallery.dimensions import load_quickly_for, stored_file_name
 from gallery.models import RenditionFailure
 
 logger = logging.getLogger(__name__)
@@ -182,21 +181,19 @@ def preset_renditions(image, preset):
     index = _prefetched_index(image)
     if index is None:
         found = image.find_existing_renditions(*(f for pairs in wanted.values() for f, _ in pairs))
+        find = found.get
     else:
         # The prefetched renditions, looked up by spec and focal point (Wagtail's own
         # lookup works the same out per call and filter: a gallery's main cost).
-        found = {
-            f: index[key]
-            for pairs in wanted.values()
-            for f, _ in pairs
-            if (key := (f.spec, focal_point_key(f, image))) in index
-        }
+        def find(f):
+            return index.get((f.spec, focal_point_key(f, image)))
+
     by_format = {}
     missing = False
     for fmt, pairs in wanted.items():
         renditions = []
         for f, _size in pairs:
-            rendition = found.get(f)
+            rendition = find(f)
             if rendition is None:
                 missing = True
             elif not renditions or rendition.width > renditions[-1].width:
@@ -315,30 +312,15 @@ def prefetch_renditions(images, presets=None):
         renditions = renditions.filter(
             filter_spec__in={f.spec for name in presets for f in preset_filters(name)}
         )
-    by_image = {}
-    for rendition in load_quickly(renditions):
-        by_image.setdefault(rendition.image_id, []).append(rendition)
-    bound = set()
-    for image in images:
-        # Each image instance gets renditions pointing back at it: Wagtail reads
-        # `rendition.image` (for the alt text chosen where the image is used), which would
-        # otherwise cost a query per image, and the same photo may appear twice on a page
-        # with different alt texts (copies for the second and later).
-        image.prefetched_renditions = [
-            _bound_to(rendition, image, copy_it=image.pk in bound)
-            for rendition in by_image.get(image.pk, [])
-        ]
+    # Each image instance gets renditions pointing back at it: Wagtail reads
+    # `rendition.image` (for the alt text chosen where the image is used), which would
+    # otherwise cost a query per image, and the same photo may appear twice on a page with
+    # different alt texts (renditions of its own for each).
+    for image, image_renditions in zip(
+        images, load_quickly_for(renditions, "image", images), strict=True
+    ):
+        image.prefetched_renditions = image_renditions
         image.prefetched_rendition_index = None
-        bound.add(image.pk)
-
-
-def _bound_to(rendition, image, copy_it):
-    if copy_it:
-        rendition = copy.copy(rendition)
-    # What `rendition.image = image` does for an image of the same id, without the
-    # descriptor's checks (a few hundred renditions a gallery page).
-    rendition._meta.get_field("image").set_cached_value(rendition, image)
-    return rendition
 
 
 def ensure_renditions(image, presets):

@@ -115,7 +115,7 @@ class ShowreelIndexPage(privacy.CheckedViewRestrictions, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["showreels"] = visible_pages(
-            request, ShowreelPage.objects.child_of(self).live().specific()
+            request, ShowreelPage.objects.child_of(self).live().defer_streamfields()
         )
         return context
 

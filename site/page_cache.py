@@ -278,7 +278,7 @@ def purge_front_cache():
     its query-string variants, public media and the sitemap."""
     try:
         batch = PurgeBatch()
-        batch.add_pages(Page.objects.live().specific())
+        batch.add_pages(Page.objects.live().specific(defer=True))
         for root_url in {site.root_url for site in Site.objects.all()}:
             batch.add_urls(root_url + prefix for prefix in FRONT_CACHE_PREFIXES)
         batch.purge()

@@ -4,6 +4,8 @@ Built from the page being shown only: no other page's data enters here, so a pri
 page cannot leak through the structured data of a public one.
 """
 
+import re
+
 from django.utils.encoding import iri_to_uri
 from wagtail.models import Site
 
@@ -25,7 +27,13 @@ def absolute(request, url):
     origin = getattr(request, "_absolute_origin", None)
     if origin is None:
         origin = request._absolute_origin = request.build_absolute_uri("/")[:-1]
+    if _ALREADY_A_URI.fullmatch(url):  # most URLs (media paths): iri_to_uri would keep them
+        return origin + url
     return origin + iri_to_uri(url)
+
+
+# What iri_to_uri leaves as it is: unreserved characters and those it treats as safe.
+_ALREADY_A_URI = re.compile(r"[A-Za-z0-9\-._~/#%\[\]=:;$&()+,!?*@']*")
 
 
 def image_url(request, image, preset="wide"):

@@ -10,7 +10,7 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
-from gallery.models import RenditionFailure
+from gallery.models import BackstageRendition, RenditionFailure
 from gallery.renditions import (
     GALLERY_LAYOUT_PRESETS,
     largest_jpeg_url,
@@ -58,9 +58,14 @@ def html_attrs(attrs):
     )
 
 
-def srcset(renditions):
-    # Width descriptors even for one candidate, so `sizes` stays valid.
-    return ", ".join(f"{rendition.url} {rendition.width}w" for rendition in renditions)
+def srcset(renditions, urls=None):
+    """`url width` of each rendition (width descriptors even for one candidate, so `sizes`
+    stays valid); `urls` when the renditions' URLs are known already."""
+    if urls is None:
+        urls = BackstageRendition.urls(renditions)
+    return ", ".join(
+        f"{url} {rendition.width}w" for url, rendition in zip(urls, renditions, strict=True)
+    )
 
 
 def placeholder(image, preset, attrs):
@@ -98,25 +103,26 @@ def picture_preset(context, image, preset, alt=None, loading="lazy", css_class="
     if fallback_format is None:
         return placeholder(image, preset, {"alt": alt, "class": css_class or None})
     sizes = preset_sizes(preset)
-    sources = [
-        f"<source{html_attrs({'type': mime, 'srcset': srcset(by_format[fmt]), 'sizes': sizes})}>"
+    # The markup is written out rather than through html_attrs: it is most of a gallery
+    # page, repeated for every photo. Every value is escaped; widths and heights are ints.
+    sizes_attr = f' sizes="{escape(sizes)}"' if sizes else ""
+    sources = "".join(
+        f'<source type="{mime}" srcset="{escape(srcset(by_format[fmt]))}"{sizes_attr}>'
         for fmt, mime in SOURCE_TYPES
         if fmt in by_format and fmt != fallback_format
-    ]
+    )
     fallback = by_format[fallback_format]
-    img = {
-        "src": fallback[0].url,
-        "srcset": srcset(fallback) if sizes else None,
-        "sizes": sizes or None,
-        "width": fallback[0].width,
-        "height": fallback[0].height,
-        "alt": alt,
-        "loading": loading or None,
-        "class": css_class or None,
-        "fetchpriority": priority or None,
-    }
-    # html_attrs escapes every attribute value; rendition URLs are the storage's.
-    return mark_safe(f"<picture>{''.join(sources)}<img{html_attrs(img)}></picture>")  # noqa: S308
+    first, urls = fallback[0], BackstageRendition.urls(fallback)
+    img = [f'<img src="{escape(urls[0])}"']
+    if sizes:
+        img.append(f' srcset="{escape(srcset(fallback, urls))}"{sizes_attr}')
+    img.append(f' width="{int(first.width)}" height="{int(first.height)}"')
+    if alt is not None:
+        img.append(f' alt="{escape(str(alt))}"')
+    for name, value in (("loading", loading), ("class", css_class), ("fetchpriority", priority)):
+        if value:
+            img.append(f' {name}="{escape(str(value))}"')
+    return mark_safe(f"<picture>{sources}{''.join(img)}></picture>")  # noqa: S308 - escaped
 
 
 @register.simple_tag(takes_context=True)

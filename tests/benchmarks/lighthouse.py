@@ -17,10 +17,11 @@ instead of the header for everything after the page itself
 (https://github.com/GoogleChrome/lighthouse/issues/6207), and the showreel's photos and
 video would then be measured as the 404s a visitor without a pass gets.
 
-Each page runs LIGHTHOUSE_RUNS times (3 by default); the run with the median Performance
-score is reported and saved as reports/lighthouse/<page>.report.html and .json, every run
-under reports/lighthouse/runs/ (the folder is git-ignored). A run that Lighthouse itself
-could not finish (a runtime error such as NO_NAVSTART) is run again, up to 3 times.
+Each page runs LIGHTHOUSE_RUNS times (3 by default; LIGHTHOUSE_PAGES picks some pages by
+report name); the run with the median Performance score is reported and saved as
+reports/lighthouse/<page>.report.html and .json, every run under reports/lighthouse/runs/
+(the folder is git-ignored). A run that Lighthouse itself could not finish (a runtime error
+such as NO_NAVSTART) is run again, up to 3 times.
 Performance depends on how busy the machine is (the simulated throttling multiplies the
 main thread's measured times, and on a machine shared with other work those include the
 time the renderer waited for a core): each run first waits, up to LIGHTHOUSE_QUIET_WAIT
@@ -86,6 +87,10 @@ PAGES = [
     (f"film-sheet-{BIG_GALLERY_PHOTOS}-photos", BIG_GALLERY_PATH, False),
     ("showreel-unlocked", SHOWREEL_PATH, True),
 ]
+# LIGHTHOUSE_PAGES: some of the pages only, by report name (comma-separated), while working
+# on them.
+if os.environ.get("LIGHTHOUSE_PAGES"):
+    PAGES = [page for page in PAGES if page[0] in os.environ["LIGHTHOUSE_PAGES"].split(",")]
 
 
 def install_lighthouse():
