@@ -113,7 +113,7 @@ class VisitorRequestTests(RenditionTestCase):
             self.assertEqual(LIGHTBOX_LINK.findall(html), [])
             self.assertGreater(html.count("<a data-photo="), 0)  # links without a target
             self.assertEqual(html.count("<a data-photo="), html.count("data-photo="))
-        self.assertIn("viewBox=%220%200%20480%20360%22", first)  # the large photo's 4:3 tile
+        self.assertIn("viewBox=%220%200%20720%20540%22", first)  # the large photo's 4:3 tile
         self.assertEqual(queued(), [(make_page_renditions.module_path, [self.sheet.pk])])
 
         run_queue()
