@@ -51,8 +51,9 @@ PRESETS = {
         f"width-{{480,960}}|{FORMATS}",
         "(min-width:1100px) 30vw,(min-width:640px) 45vw,92vw",
     ),
-    # Full width, and the gallery's lightbox: sharp on high-density and 4K screens.
-    "wide": (f"width-{{480,960,1600,2560}}|{FORMATS}", "(min-width: 1200px) 1100px, 100vw"),
+    # Full width (sequence galleries, video posters): sharp on high-density and 4K screens,
+    # with the hero's step for phones.
+    "wide": (f"width-{{480,832,960,1600,2560}}|{FORMATS}", "(min-width: 1200px) 1100px, 100vw"),
     "portrait": (
         f"fill-{{400x500,600x750,800x1000}}-c75|{FORMATS}",
         "(min-width: 900px) 320px, 80vw",

@@ -16,6 +16,7 @@ from wagtail.test.utils import WagtailTestUtils
 from gallery.models import BackstageImage, BackstageRendition, RenditionFailure
 from gallery.renditions import ensure_renditions, rendition_progress, wanted_filter_list
 from gallery.tasks import make_image_renditions, make_page_renditions
+from gallery.templatetags.gallery_tags import video_poster
 from home.models import FeaturedFilm
 from tests.factories import (
     FilmSheetPageFactory,
@@ -184,11 +185,24 @@ class WidthTests(RenditionTestCase):
                 filter_spec__startswith="width-", filter_spec__endswith="format-avif"
             ).values_list("width", flat=True)
         )
-        self.assertEqual(widths, [480, 960, 1000])
+        self.assertEqual(widths, [480, 832, 960, 1000])
         html = self.visit(self.sheet)
         lightbox = self.large.renditions.get(filter_spec="width-2560|format-jpeg")
         self.assertEqual(lightbox.width, 1000)
         self.assertIn(lightbox.url, [url for url, _photo in LIGHTBOX_LINK.findall(html)])
+
+    def test_a_poster_on_the_first_screen_is_a_phones_width_and_one_further_down_the_smallest(
+        self,
+    ):
+        still = ImageFactory(file=ContentFile(image_bytes(2000, 1125), name="still.jpg"))
+        self.assertTrue(ensure_renditions(still, ["wide"]))
+        jpegs = {r.width: r.url for r in still.renditions.filter(filter_spec__endswith="jpeg")}
+        self.assertEqual(sorted(jpegs), [480, 832, 960, 1600, 2000])
+        first = video_poster({}, still, first_screen=True)
+        self.assertEqual(first["url"], jpegs[832])  # a phone's full width at up to 2x
+        self.assertEqual(video_poster({}, still)["url"], jpegs[480])
+        # Every width for player.js to sharpen it with, on a laptop or a 3x phone.
+        self.assertEqual(first["srcset"], ", ".join(f"{jpegs[w]} {w}w" for w in sorted(jpegs)))
 
 
 class FailureTests(RenditionTestCase):
