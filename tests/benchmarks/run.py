@@ -32,7 +32,7 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-# Photos large enough for every width a gallery tile has (480 and 960 px) and the viewer's
+# Photos large enough for every width a gallery tile has (720 and 960 px) and the viewer's
 # own size, so the sheets name as many renditions as the owner's camera photos make.
 PHOTO_SIZE = tuple(int(n) for n in os.environ.get("BENCH_PHOTO_SIZE", "1000x750").split("x"))
 GALLERY_SIZES = [int(n) for n in os.environ.get("BENCH_GALLERY_SIZES", "5,30,60,120").split(",")]
