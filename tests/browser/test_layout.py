@@ -101,3 +101,23 @@ def test_checks_catch_sideways_scroll_and_layout_shift(open_page_type):
     overflow = horizontal_overflow(page)
     assert overflow["scrollWidth"] > overflow["clientWidth"], overflow
     assert layout_shift(page)["total"] >= MAX_LAYOUT_SHIFT
+
+
+def test_a_poster_of_another_shape_does_not_resize_the_player(open_page_type):
+    """A video's poster is often a still of another shape (the demo's is 3:2, its video
+    16:9): the player keeps the video's shape when the poster arrives, so nothing below it
+    moves, and again when the video starts."""
+    page = open_page_type(
+        "showreel-unlocked", viewport={"width": 412, "height": 823}, has_touch=True
+    )
+    video = page.locator("video.player__video")
+    poster = video.get_attribute("poster")
+    page.wait_for_function(
+        "url => performance.getEntriesByName(new URL(url, location.href).href)"
+        ".some((entry) => entry.responseEnd > 0)",
+        arg=poster,
+    )
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => setTimeout(r)))")
+    shape = int(video.get_attribute("width")) / int(video.get_attribute("height"))
+    box = video.bounding_box()
+    assert abs(box["width"] / box["height"] - shape) < 0.01, (box, shape)
