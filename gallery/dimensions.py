@@ -79,23 +79,14 @@ def _quick(model):
     return known_init and _only_the_dimension_check(model)
 
 
-def load_quickly(queryset):
-    """The queryset's instances, its rows read from the cursor in one go and made into
-    instances by `QuickLoading` (the ORM's own iteration costs more per row than the rest
-    of loading it). Django's iteration wherever a column needs converting from what the
-    database returns, or the model is not loaded quickly (see `QuickLoading.from_db`)."""
-    rows = _rows(queryset)
-    if rows is None:
-        return list(queryset)
-    model, db = queryset.model, queryset.db
-    attnames, check = _attnames(model), _DIMENSION_CHECKS[model]
-    return [_made(model, attnames, row, db, check) for row in rows]
-
-
 def load_quickly_for(queryset, field_name, targets):
     """For each of `targets`, a list of the queryset's instances whose foreign key
     `field_name` points at it, with that relation already set to it (reading it costs no
-    query): what `prefetch_related` gives, at less cost a row, as `load_quickly` loads.
+    query): what `prefetch_related` gives, at less cost a row. The rows are read from the
+    cursor in one go and made into instances by `QuickLoading` (the ORM's own iteration costs
+    more per row than the rest of loading it); Django's iteration wherever a column needs
+    converting from what the database returns, or the model is not loaded quickly (see
+    `QuickLoading.from_db`).
 
     The rows are read once. A target listed twice (a photo shown twice on a page, with a
     different alt text each time) gets instances of its own each time."""

@@ -96,26 +96,26 @@ class BackstageRendition(QuickLoading, AbstractRendition):
 
     @property
     def url(self):
-        """On object storage, the public copy of a public photo's rendition, else a presigned
-        URL of the private bucket (made only while showing a page its viewer may see)."""
-        name = stored_file_name(self)
-        if not name:
-            return self.file.url  # Django's error for a rendition without a file
-        if object_storage.enabled() and self.image.public_copies:
-            return object_storage.public_url(name)
-        return self._meta.get_field("file").storage.url(name)
+        return self.urls([self])[0]
 
     @classmethod
     def urls(cls, renditions):
-        """The `url` of each rendition, at less cost a rendition than asking each (a gallery
-        page names hundreds): on this machine's disk, the storage is found once."""
-        if object_storage.enabled():
-            return [rendition.url for rendition in renditions]
-        url = cls._meta.get_field("file").storage.url  # the storage's own, found once
-        return [
-            url(name) if (name := stored_file_name(rendition)) else rendition.url
-            for rendition in renditions
-        ]
+        """The URL of each rendition: on object storage, the public copy of a public photo's
+        rendition, else a presigned URL of the private bucket (made only while showing a page
+        its viewer may see). A gallery page names hundreds: the storage and the setting are
+        looked up once for them all."""
+        on_object_storage = object_storage.enabled()
+        storage_url = cls._meta.get_field("file").storage.url
+        found = []
+        for rendition in renditions:
+            name = stored_file_name(rendition)
+            if not name:
+                found.append(rendition.file.url)  # Django's error for a rendition without a file
+            elif on_object_storage and rendition.image.public_copies:
+                found.append(object_storage.public_url(name))
+            else:
+                found.append(storage_url(name))
+        return found
 
 
 class Video(index.Indexed, ClusterableModel):

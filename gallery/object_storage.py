@@ -28,8 +28,6 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import content_disposition_header
@@ -47,22 +45,8 @@ DELETE_BATCH = 1000  # the most keys S3's DeleteObjects takes at once
 
 
 def enabled():
-    """Whether media lives on object storage (MEDIA_S3_BUCKET set). Asked for every URL of a
-    photo (a gallery page names hundreds), so read from settings once, again when they
-    change (tests)."""
-    found = _READ.get("enabled")
-    if found is None:
-        found = _READ["enabled"] = bool(getattr(settings, "MEDIA_S3_BUCKET", ""))
-    return found
-
-
-_READ = {}
-
-
-@receiver(setting_changed)
-def _settings_changed(setting, **kwargs):
-    if setting == "MEDIA_S3_BUCKET":
-        _READ.clear()
+    """Whether media lives on object storage (MEDIA_S3_BUCKET set)."""
+    return bool(getattr(settings, "MEDIA_S3_BUCKET", ""))
 
 
 def client_config():

@@ -3,7 +3,7 @@
 from django.db.models.signals import post_init
 from django.test import TestCase
 
-from gallery.dimensions import load_quickly
+from gallery.dimensions import load_quickly_for
 from gallery.models import BackstageImage, BackstageRendition
 from gallery.renditions import ensure_renditions
 from tests.factories import ImageFactory
@@ -84,15 +84,25 @@ class QuickLoadingTests(TestCase):
 
     def test_a_queryset_read_in_one_go_gives_the_same_instances_in_one_query(self):
         queryset = self.renditions().filter(filter_spec__contains="format-")
+        shown_twice = [self.image, BackstageImage.objects.get(pk=self.image.pk)]
         with self.assertNumQueries(1):
-            quick = load_quickly(queryset)
-        self.assertEqual(
-            [{k: v for k, v in vars(r).items() if k != "_state"} for r in quick],
-            [{k: v for k, v in vars(r).items() if k != "_state"} for r in queryset],
-        )
-        self.assertTrue(all(not r._state.adding and r._state.db == "default" for r in quick))
+            first, second = load_quickly_for(queryset, "image", shown_twice)
+            self.assertTrue(all(r.image is shown_twice[0] for r in first))  # no query
+            self.assertTrue(all(r.image is shown_twice[1] for r in second))
+        for quick in (first, second):
+            self.assertEqual(
+                [{k: v for k, v in vars(r).items() if k != "_state"} for r in quick],
+                [{k: v for k, v in vars(r).items() if k != "_state"} for r in queryset],
+            )
+            self.assertTrue(all(not r._state.adding and r._state.db == "default" for r in quick))
+        self.assertGreaterEqual(len(first), 3)
+        # Each showing of the photo has renditions of its own.
+        self.assertFalse({id(r) for r in first} & {id(r) for r in second})
         # Photos: a boolean and a date converted from what SQLite returns, Django's way.
-        (image,) = load_quickly(BackstageImage.objects.filter(pk=self.image.pk))
+        ((image,),) = load_quickly_for(
+            BackstageImage.objects.filter(pk=self.image.pk), "collection", [self.image.collection]
+        )
         self.assertIs(image.public_copies, False)
         self.assertEqual(image.created_at, self.image.created_at)
         self.assertIsNone(image.contextual_alt_text)
+        self.assertIs(image.collection, self.image.collection)
